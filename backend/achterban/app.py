@@ -1,0 +1,83 @@
+"""create_app(): the routers by name, lifespan, authentication, errors and OpenAPI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+os.environ.setdefault("PICCOLO_CONF", "achterban.piccolo_conf")
+
+from litestar import Litestar, Router
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, RapidocRenderPlugin
+from litestar.types import ControllerRouterHandler
+
+from achterban import __version__, worker
+from achterban.audit.routes import AuditController
+from achterban.platform import db, logs
+from achterban.platform.auth import provide_actor, public
+from achterban.platform.errors import EXCEPTION_HANDLERS
+from achterban.platform.jobs import runner
+from achterban.settings import get_settings
+from achterban.system.routes import health, spa, spa_root
+from achterban.users.middleware import authentication, csrf_guard
+from achterban.users.routes import AuthController, UserController
+
+ROUTERS: list[ControllerRouterHandler] = [
+    health,
+    AuthController,
+    UserController,
+    AuditController,
+    # the SPA's catch-all stays last
+    spa_root,
+    spa,
+]
+
+# The docs page loads RapiDoc from the built SPA, never from a CDN.
+DOCS_JS = "/vendor/rapidoc-min.js"
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    settings = get_settings()
+    await db.start()
+    worker.configure_runner(settings)
+    await runner.start(run_crons=not settings.redis_url)
+    try:
+        yield
+    finally:
+        await runner.stop()
+        await db.stop()
+
+
+def openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Achterban",
+        version=__version__,
+        description="Constituent relationship manager for parties and representatives.",
+        openapi_router=Router(path="/api/schema", route_handlers=[], opt=public()),
+        render_plugins=[
+            RapidocRenderPlugin(path="/", js_url=DOCS_JS, favicon=""),
+            JsonRenderPlugin(path="/openapi.json"),
+        ],
+    )
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    logs.configure(settings.log_format)
+    return Litestar(
+        route_handlers=ROUTERS,
+        lifespan=[lifespan],
+        middleware=[logs.request_logging, DefineMiddleware(authentication)],
+        guards=[csrf_guard],
+        dependencies={"actor": Provide(provide_actor)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=openapi_config(),
+        request_max_body_size=settings.max_body_bytes,
+        logging_config=None,
+        debug=False,
+    )

@@ -1,0 +1,178 @@
+"""The ``achterban`` console command. Every subcommand reads the same settings as the app."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+os.environ.setdefault("PICCOLO_CONF", "achterban.piccolo_conf")
+
+import click
+
+from achterban.settings import get_settings
+
+T = TypeVar("T")
+
+
+def run(main: Callable[[], Awaitable[T]]) -> T:
+    """Run a coroutine with the database (and the job runner) started and stopped around it."""
+
+    async def wrapped() -> T:
+        from achterban import worker
+        from achterban.platform import db
+        from achterban.platform.jobs import runner
+
+        await db.start()
+        worker.configure_runner(get_settings())
+        await runner.start(run_crons=False)
+        try:
+            return await main()
+        finally:
+            await runner.drain()
+            await runner.stop()
+            await db.stop()
+
+    return asyncio.run(wrapped())
+
+
+@click.group()
+def main() -> None:
+    """Achterban: constituent relationship manager."""
+    from achterban.platform import logs
+
+    logs.configure(get_settings().log_format)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the API and the web app."""
+    import uvicorn
+
+    uvicorn.run(
+        "achterban.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        access_log=False,
+        log_config=None,
+    )
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
+def worker(burst: bool) -> None:
+    """Run an arq worker (needs ACHTERBAN_REDIS_URL)."""
+    if not get_settings().redis_url:
+        raise click.ClickException(
+            "ACHTERBAN_REDIS_URL is not set: without Redis, jobs run inside `achterban serve`."
+        )
+    from arq.worker import run_worker
+
+    from achterban.worker import WorkerSettings
+
+    run_worker(WorkerSettings, burst=burst)  # type: ignore[arg-type]
+
+
+@main.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    from achterban.platform.migrate import migrate as do_migrate
+
+    asyncio.run(do_migrate())
+    click.echo("Migrations applied.")
+
+
+@main.command()
+def demo() -> None:
+    """Seed the demo organisation (safe to run again)."""
+    from achterban.demo import seed
+
+    summary = run(seed)
+    for line in summary:
+        click.echo(line)
+
+
+@main.command()
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option(
+    "--role",
+    type=click.Choice(
+        ["admin", "organiser", "regional_organiser", "representative", "caseworker", "volunteer"]
+    ),
+    default="admin",
+    show_default=True,
+)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--region", "regions", multiple=True, help="Region code (regional organisers).")
+@click.option("--office", "office_id", type=int, default=None)
+def createuser(
+    email: str, name: str, role: str, password: str, regions: tuple[str, ...], office_id: int | None
+) -> None:
+    """Create a staff user."""
+    from achterban.platform.auth import SYSTEM
+    from achterban.platform.errors import Problem
+    from achterban.users import service
+    from achterban.users.schemas import UserCreate
+
+    data = UserCreate(
+        email=email,
+        name=name,
+        role=role,  # type: ignore[arg-type]
+        password=password,
+        regions=list(regions),
+        office_id=office_id,
+    )
+    try:
+        user = run(lambda: service.do_create_user(SYSTEM, data))
+    except Problem as exc:
+        raise click.ClickException(exc.detail) from exc
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default="-", show_default=True)
+def openapi(output: str) -> None:
+    """Write the OpenAPI document the SPA's client is typed from."""
+    import json
+
+    from achterban.app import create_app
+
+    document = json.dumps(create_app().openapi_schema.to_schema(), indent=2, sort_keys=True)
+    with click.open_file(output, "w") as handle:
+        handle.write(document + "\n")
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check that no audit entry was changed or removed."""
+    from achterban.audit.service import verify_chain
+
+    result: Any = run(verify_chain)
+    if result.ok:
+        click.echo(f"Audit chain intact: {result.checked} entries checked.")
+        return
+    click.echo(
+        f"Audit chain BROKEN at entry {result.first_bad_id}: {result.reason} "
+        f"({result.checked} entries before it are intact).",
+        err=True,
+    )
+    sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

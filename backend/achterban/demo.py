@@ -1,0 +1,42 @@
+"""The demo organisation that ``make run`` seeds; safe to run again, it adds what is missing."""
+
+from __future__ import annotations
+
+from achterban.platform.auth import SYSTEM
+from achterban.users import service as users
+from achterban.users.schemas import UserCreate
+from achterban.users.tables import StaffUser
+
+DEMO_PASSWORD = "achterban-demo"
+
+DEMO_USERS = [
+    ("admin@achterban.example", "Anne de Beheerder", "admin", [], None),
+    ("organiser@achterban.example", "Otto Organisator", "organiser", [], None),
+    ("groningen@achterban.example", "Grietje Regio", "regional_organiser", ["NL-GR"], None),
+    ("volunteer@achterban.example", "Vera Vrijwilliger", "volunteer", [], None),
+]
+
+
+async def seed() -> list[str]:
+    created = 0
+    for email, name, role, regions, office in DEMO_USERS:
+        if await StaffUser.exists().where(StaffUser.email == email):
+            continue
+        await users.do_create_user(
+            SYSTEM,
+            UserCreate(
+                email=email,
+                name=name,
+                role=role,  # type: ignore[arg-type]
+                password=DEMO_PASSWORD,
+                language="nl",
+                regions=regions,
+                office_id=office,
+            ),
+        )
+        created += 1
+    lines = [f"Demo data ready ({created} users added)."]
+    lines.append("Sign in at http://127.0.0.1:8000 with one of:")
+    for email, _, role, _, _ in DEMO_USERS:
+        lines.append(f"  {email:<32} {role:<20} password: {DEMO_PASSWORD}")
+    return lines

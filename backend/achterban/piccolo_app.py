@@ -1,0 +1,19 @@
+"""The one Piccolo app: every domain's tables, one linear migration history."""
+
+from piccolo.conf.apps import AppConfig, table_finder
+
+from achterban.settings import get_settings
+
+TABLE_MODULES = [
+    "achterban.platform.tables",
+    "achterban.users.tables",
+    "achterban.audit.tables",
+]
+
+APP_CONFIG = AppConfig(
+    app_name="achterban",
+    migrations_folder_path=str(get_settings().migrations_dir),
+    table_classes=table_finder(modules=TABLE_MODULES, exclude_imported=True),
+    migration_dependencies=[],
+    commands=[],
+)

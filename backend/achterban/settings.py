@@ -1,0 +1,71 @@
+"""One frozen settings object, read once from ``ACHTERBAN_*`` environment variables."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: str
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    log_format: str
+    spa_dir: Path
+    var_dir: Path
+    outbox_dir: Path
+    migrations_dir: Path
+    session_hours: int
+    max_body_bytes: int
+    cookie_secure: bool
+    login_max_failures: int
+    job_queue: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"ACHTERBAN_{name}")
+    return value if value not in (None, "") else default
+
+
+def load_settings() -> Settings:
+    env = _env("ENV", "development") or "development"
+    var_dir = Path(_env("VAR_DIR", str(REPO_ROOT / "var")) or "var")
+    secret = _env("SECRET_KEY", DEV_SECRET) or DEV_SECRET
+    if env == "production" and secret == DEV_SECRET:
+        raise RuntimeError("ACHTERBAN_SECRET_KEY must be set in production")
+    return Settings(
+        env=env,
+        database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'achterban.sqlite3'}") or "",
+        redis_url=_env("REDIS_URL"),
+        secret_key=secret,
+        log_format=_env("LOG_FORMAT", "json" if env == "production" else "text") or "text",
+        spa_dir=Path(_env("SPA_DIR", str(REPO_ROOT / "frontend" / "dist")) or ""),
+        var_dir=var_dir,
+        outbox_dir=Path(_env("OUTBOX_DIR", str(var_dir / "outbox")) or ""),
+        migrations_dir=Path(_env("MIGRATIONS_DIR", str(REPO_ROOT / "migrations")) or ""),
+        session_hours=int(_env("SESSION_HOURS", "12") or 12),
+        max_body_bytes=int(_env("MAX_BODY_BYTES", str(1024 * 1024)) or 0),
+        cookie_secure=(_env("COOKIE_SECURE", "1" if env == "production" else "0") == "1"),
+        login_max_failures=int(_env("LOGIN_MAX_FAILURES", "5") or 5),
+        job_queue=_env("JOB_QUEUE", "achterban:queue") or "achterban:queue",
+    )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return load_settings()

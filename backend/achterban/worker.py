@@ -1,0 +1,73 @@
+"""arq WorkerSettings: every job and cron listed by name.
+
+Jobs are recorded in the ``job_run`` table (see ``platform/jobs.py``); arq
+only carries the job's key. The in-process runner uses the same registry.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+os.environ.setdefault("PICCOLO_CONF", "achterban.piccolo_conf")
+
+from arq import cron
+from arq.connections import RedisSettings
+
+from achterban.platform import db, jobs
+from achterban.platform.jobs import CronJob, JobFunction
+from achterban.settings import Settings, get_settings
+from achterban.users import jobs as user_jobs
+
+JOBS: dict[str, JobFunction] = {
+    "purge_expired_sessions": user_jobs.purge_expired_sessions,
+    "purge_login_throttles": user_jobs.purge_login_throttles,
+}
+
+CRONS = [
+    CronJob("purge_expired_sessions", frozenset({7})),
+    CronJob("purge_login_throttles", frozenset({37})),
+]
+
+
+def configure_runner(settings: Settings) -> None:
+    jobs.runner.configure(JOBS, CRONS, settings.redis_url, settings.job_queue)
+
+
+async def run_job(ctx: dict[str, Any], key: str) -> None:
+    """The one arq function: run the recorded job ``key``; raise so arq retries a failure."""
+    from arq import Retry
+
+    final = ctx.get("job_try", 1) >= jobs.MAX_TRIES
+    if not await jobs.execute(ctx, key, final_try=final):
+        raise Retry(defer=ctx.get("job_try", 1) * 5)
+
+
+def _cron_enqueuer(name: str) -> Any:
+    async def enqueue_cron(ctx: dict[str, Any]) -> None:
+        await jobs.enqueue(name, key=f"cron:{name}:{ctx.get('job_id', '')}")
+
+    enqueue_cron.__qualname__ = enqueue_cron.__name__ = f"cron_{name}"
+    return enqueue_cron
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    configure_runner(get_settings())
+    await db.start()
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    await db.stop()
+
+
+class WorkerSettings:
+    functions = [run_job]
+    cron_jobs = [
+        cron(_cron_enqueuer(c.name), minute=set(c.minutes), unique=True, run_at_startup=False)
+        for c in CRONS
+    ]
+    on_startup = startup
+    on_shutdown = shutdown
+    queue_name = get_settings().job_queue
+    max_tries = jobs.MAX_TRIES
+    redis_settings = RedisSettings.from_dsn(get_settings().redis_url or "redis://127.0.0.1:6379")
