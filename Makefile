@@ -74,7 +74,7 @@ messages: install ## extract marked strings and update the nl and en catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output --omit-header \
 		-o backend/achterban/locale/messages.pot .
 	$(BIN)/pybabel update -i backend/achterban/locale/messages.pot -d backend/achterban/locale \
-		--no-location --omit-header --no-fuzzy-matching
+		--omit-header --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var

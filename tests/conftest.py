@@ -83,6 +83,9 @@ _ips = itertools.count(1)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import shutil
+
+    shutil.rmtree(_tmp, ignore_errors=True)
     if TEST_DB == "postgres":
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)'))
 

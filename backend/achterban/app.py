@@ -17,6 +17,7 @@ from litestar.types import ControllerRouterHandler
 
 from achterban import __version__, worker
 from achterban.audit.routes import AuditController
+from achterban.people.routes import HouseholdController, PeopleController
 from achterban.platform import db, logs
 from achterban.platform.auth import provide_actor, public
 from achterban.platform.errors import EXCEPTION_HANDLERS
@@ -31,6 +32,8 @@ ROUTERS: list[ControllerRouterHandler] = [
     AuthController,
     UserController,
     AuditController,
+    PeopleController,
+    HouseholdController,
     # the SPA's catch-all stays last
     spa_root,
     spa,

@@ -8,6 +8,15 @@ TABLE_MODULES = [
     "achterban.platform.tables",
     "achterban.users.tables",
     "achterban.audit.tables",
+    "achterban.households.tables",
+    "achterban.people.tables",
+    "achterban.consent.tables",
+    "achterban.memberships.tables",
+    "achterban.donations.tables",
+    "achterban.imports.tables",
+    "achterban.dedupe.tables",
+    "achterban.districts.tables",
+    "achterban.casework.tables",
 ]
 
 APP_CONFIG = AppConfig(

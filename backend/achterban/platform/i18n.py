@@ -30,7 +30,7 @@ def catalog(language: str) -> Catalog:
         return read_po(handle, locale=language)
 
 
-def translate(message: str, language: str | None, **values: object) -> str:
+def translate(message: str, language: str | None, /, **values: object) -> str:
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     entry = catalog(language).get(message)
     text = entry.string if entry is not None and isinstance(entry.string, str) else ""

@@ -33,11 +33,23 @@ def _spa_file(path: str) -> Path:
     return index
 
 
+def _serve(path: str) -> File:
+    file = _spa_file(path)
+    # built assets carry a content hash in their name; index.html must always be fresh
+    cache = "public, max-age=31536000, immutable" if path.startswith("assets/") else "no-cache"
+    return File(
+        file,
+        filename=file.name,
+        content_disposition_type="inline",
+        headers={"Cache-Control": cache},
+    )
+
+
 @get("/", opt=public(), include_in_schema=False, name="spa-root")
 async def spa_root() -> File:
-    return File(_spa_file(""), content_disposition_type="inline")
+    return _serve("")
 
 
 @get("/{path:path}", opt=public(), include_in_schema=False, name="spa")
 async def spa(path: FromPath[str]) -> File:
-    return File(_spa_file(path.lstrip("/")), content_disposition_type="inline")
+    return _serve(path.lstrip("/"))

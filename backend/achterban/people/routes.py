@@ -1,0 +1,115 @@
+from datetime import datetime
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from achterban.people import search, service, timeline
+from achterban.people.schemas import (
+    Household,
+    Interaction,
+    InteractionCreate,
+    Person,
+    PersonCreate,
+    PersonFilter,
+    PersonPage,
+    PersonPatch,
+    Role,
+    SortKey,
+    TimelineEntry,
+)
+from achterban.platform.auth import Actor, requires
+
+
+class PeopleController(Controller):
+    path = "/api/people"
+    tags = ["people"]
+
+    @get("/", operation_id="listPeople", guards=[requires("people.read")], summary="Search people")
+    async def list_people(
+        self,
+        actor: NamedDependency[Actor],
+        q: FromQuery[str | None] = None,
+        email: FromQuery[str | None] = None,
+        phone: FromQuery[str | None] = None,
+        postcode: FromQuery[str | None] = None,
+        district: FromQuery[str | None] = None,
+        region: FromQuery[str | None] = None,
+        tag: FromQuery[str | None] = None,
+        role: FromQuery[Role | None] = None,
+        support_level_min: Annotated[int | None, QueryParameter(ge=1, le=5)] = None,
+        branch: FromQuery[str | None] = None,
+        last_contact_before: FromQuery[datetime | None] = None,
+        last_contact_after: FromQuery[datetime | None] = None,
+        address_status: FromQuery[str | None] = None,
+        sort: FromQuery[SortKey] = "name",
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> PersonPage:
+        f = PersonFilter(
+            q=q, email=email, phone=phone, postcode=postcode, district=district, region=region,
+            tag=tag, role=role, support_level_min=support_level_min, branch=branch,
+            last_contact_before=last_contact_before, last_contact_after=last_contact_after,
+            address_status=address_status, sort=sort,
+        )  # fmt: skip
+        return await search.search(actor, f, limit=limit, offset=offset)
+
+    @post("/", operation_id="createPerson", guards=[requires("people.write")])
+    async def create_person(
+        self, actor: NamedDependency[Actor], data: JSONBody[PersonCreate]
+    ) -> Person:
+        person_id = await service.do_create_person(actor, data)
+        return await service.to_schema(await service.visible_row(actor, person_id))
+
+    @get("/{person_id:int}", operation_id="getPerson", guards=[requires("people.read")])
+    async def get_person(self, actor: NamedDependency[Actor], person_id: FromPath[int]) -> Person:
+        return await service.read_person(actor, person_id)
+
+    @patch("/{person_id:int}", operation_id="updatePerson", guards=[requires("people.write")])
+    async def update_person(
+        self, actor: NamedDependency[Actor], person_id: FromPath[int], data: JSONBody[PersonPatch]
+    ) -> Person:
+        return await service.do_update_person(actor, person_id, data)
+
+    @get(
+        "/{person_id:int}/timeline", operation_id="personTimeline", guards=[requires("people.read")]
+    )
+    async def person_timeline(
+        self, actor: NamedDependency[Actor], person_id: FromPath[int]
+    ) -> list[TimelineEntry]:
+        return await timeline.timeline(actor, person_id)
+
+    @get(
+        "/{person_id:int}/interactions",
+        operation_id="listInteractions",
+        guards=[requires("people.read")],
+    )
+    async def list_interactions(
+        self, actor: NamedDependency[Actor], person_id: FromPath[int]
+    ) -> list[Interaction]:
+        return await service.list_interactions(actor, person_id)
+
+    @post(
+        "/{person_id:int}/interactions",
+        operation_id="addInteraction",
+        guards=[requires("people.write")],
+    )
+    async def add_interaction(
+        self,
+        actor: NamedDependency[Actor],
+        person_id: FromPath[int],
+        data: JSONBody[InteractionCreate],
+    ) -> Interaction:
+        return await service.do_add_interaction(actor, person_id, data)
+
+
+class HouseholdController(Controller):
+    path = "/api/households"
+    tags = ["people"]
+
+    @get("/{household_id:int}", operation_id="getHousehold", guards=[requires("people.read")])
+    async def get_household(
+        self, actor: NamedDependency[Actor], household_id: FromPath[int]
+    ) -> Household:
+        return await timeline.household(actor, household_id)

@@ -1,0 +1,176 @@
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+from achterban.platform.schemas import Input
+
+Language = Literal["nl", "en"]
+SupportLevel = Annotated[int, msgspec.Meta(ge=1, le=5)]
+Role = Literal["loyal_voter", "member", "donor", "volunteer", "ambassador", "constituent"]
+SortKey = Literal[
+    "name", "-name", "created", "-created", "last_contact", "-last_contact", "postcode"
+]
+Channel = Literal["email", "phone", "post", "sms", "visit", "event", "web", "social"]
+
+
+class PersonCreate(Input):
+    first_name: str = ""
+    infix: str = ""
+    last_name: str = ""
+    language: Language = "nl"
+    date_of_birth: date | None = None
+    emails: list[str] = []
+    phones: list[str] = []
+    address: str | None = None
+    country: str | None = None
+    tags: list[str] = []
+    support_level: SupportLevel | None = None
+    voted_for_us: bool = False
+    is_volunteer: bool = False
+    is_ambassador: bool = False
+    point_person_id: int | None = None
+    source: str = ""
+    external_ref: str | None = None
+
+
+class PersonPatch(Input):
+    first_name: str | msgspec.UnsetType = msgspec.UNSET
+    infix: str | msgspec.UnsetType = msgspec.UNSET
+    last_name: str | msgspec.UnsetType = msgspec.UNSET
+    language: Language | msgspec.UnsetType = msgspec.UNSET
+    date_of_birth: date | msgspec.UnsetType | None = msgspec.UNSET
+    emails: list[str] | msgspec.UnsetType = msgspec.UNSET
+    phones: list[str] | msgspec.UnsetType = msgspec.UNSET
+    address: str | msgspec.UnsetType | None = msgspec.UNSET
+    country: str | msgspec.UnsetType | None = msgspec.UNSET
+    tags: list[str] | msgspec.UnsetType = msgspec.UNSET
+    support_level: SupportLevel | msgspec.UnsetType | None = msgspec.UNSET
+    voted_for_us: bool | msgspec.UnsetType = msgspec.UNSET
+    is_volunteer: bool | msgspec.UnsetType = msgspec.UNSET
+    is_ambassador: bool | msgspec.UnsetType = msgspec.UNSET
+    point_person_id: int | msgspec.UnsetType | None = msgspec.UNSET
+    do_not_contact: bool | msgspec.UnsetType = msgspec.UNSET
+    source: str | msgspec.UnsetType = msgspec.UNSET
+
+
+class Address(msgspec.Struct, kw_only=True):
+    raw: str
+    street: str
+    house_number: str
+    house_number_addition: str
+    unit: str
+    postcode: str
+    city: str
+    state: str
+    country: str
+    status: str
+    note: str
+
+
+class Person(msgspec.Struct, kw_only=True):
+    id: int
+    display_name: str
+    first_name: str
+    infix: str
+    last_name: str
+    language: str
+    date_of_birth: date | None
+    email: str | None
+    phone: str | None
+    emails: list[str]
+    phones: list[str]
+    address: Address
+    tags: list[str]
+    roles: list[str]
+    support_level: int | None
+    voted_for_us: bool
+    is_volunteer: bool
+    is_ambassador: bool
+    point_person_id: int | None
+    source: str
+    household_id: int | None
+    region: str
+    district: str
+    do_not_contact: bool
+    last_contact_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class PersonSummary(msgspec.Struct, kw_only=True):
+    id: int
+    display_name: str
+    email: str | None
+    phone: str | None
+    postcode: str
+    city: str
+    region: str
+    district: str
+    tags: list[str]
+    roles: list[str]
+    support_level: int | None
+    last_contact_at: datetime | None
+    address_status: str
+
+
+class PersonPage(msgspec.Struct, kw_only=True):
+    items: list[PersonSummary]
+    total: int
+    limit: int
+    offset: int
+
+
+class PersonFilter(msgspec.Struct, kw_only=True):
+    """The filters of the people list; also what an export or a segment stores."""
+
+    q: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    postcode: str | None = None
+    district: str | None = None
+    region: str | None = None
+    tag: str | None = None
+    role: Role | None = None
+    support_level_min: int | None = None
+    branch: str | None = None
+    last_contact_before: datetime | None = None
+    last_contact_after: datetime | None = None
+    address_status: str | None = None
+    sort: SortKey = "name"
+
+
+class InteractionCreate(Input):
+    channel: Channel
+    direction: Literal["in", "out"]
+    subject: str = ""
+    notes: str = ""
+    kind: str = ""
+    value_adding: bool = False
+    at: datetime | None = None
+
+
+class Interaction(msgspec.Struct, kw_only=True):
+    id: int
+    person_id: int
+    at: datetime
+    channel: str
+    direction: str
+    kind: str
+    subject: str
+    notes: str
+    value_adding: bool
+    staff_id: int | None
+
+
+class TimelineEntry(msgspec.Struct, kw_only=True):
+    at: datetime
+    kind: str  # interaction, consent, donation, membership, audit
+    summary: str
+    detail: dict[str, object] = {}
+
+
+class Household(msgspec.Struct, kw_only=True):
+    id: int
+    salutation: str
+    members: list[PersonSummary]

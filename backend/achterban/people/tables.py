@@ -1,0 +1,107 @@
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.base import OnDelete
+from piccolo.table import Table
+
+from achterban.households.tables import Household
+from achterban.users.tables import StaffUser
+
+
+class Person(Table, tablename="person"):
+    """One record per supporter, whatever roles they have.
+
+    The primary postal address is kept on the row both parsed and raw;
+    ``address_status`` is ``ok``, ``review`` (kept raw, flagged) or ``none``.
+    """
+
+    id = Serial(primary_key=True)
+    first_name = Varchar(length=100, default="")
+    infix = Varchar(length=30, default="")  # Dutch tussenvoegsel: "van der", "de"
+    last_name = Varchar(length=150, default="")
+    sort_name = Varchar(length=300, default="", index=True)  # lower-case "last first infix"
+    language = Varchar(length=2, default="nl")
+    date_of_birth = Date(null=True, default=None)
+    email = Varchar(length=254, null=True, default=None, index=True)  # primary, normalised
+    phone = Varchar(length=20, null=True, default=None, index=True)  # primary, E.164
+    support_level = Integer(null=True, default=None)
+    voted_for_us = Boolean(default=False)
+    is_volunteer = Boolean(default=False)
+    is_ambassador = Boolean(default=False)
+    point_person = ForeignKey(
+        references=StaffUser, null=True, default=None, on_delete=OnDelete.set_null
+    )
+    source = Varchar(length=100, default="")
+    external_ref = Varchar(length=100, null=True, default=None, index=True)
+    # the postal address, structured and raw
+    address_raw = Text(default="")
+    street = Varchar(length=200, default="")
+    house_number = Varchar(length=20, default="")
+    house_number_addition = Varchar(length=20, default="")
+    unit = Varchar(length=60, default="")
+    postcode = Varchar(length=12, default="", index=True)
+    city = Varchar(length=100, default="")
+    state = Varchar(length=60, default="")
+    country = Varchar(length=2, default="")
+    address_status = Varchar(length=10, default="none", index=True)
+    address_note = Varchar(length=300, default="")
+    region = Varchar(length=10, default="", index=True)  # scope: "NL-GR", "US-NY"
+    district = Varchar(length=40, default="", index=True)  # filled by districts when it lands
+    household = ForeignKey(
+        references=Household, null=True, default=None, on_delete=OnDelete.set_null
+    )
+    do_not_contact = Boolean(default=False)
+    last_contact_at = Timestamptz(null=True, default=None, index=True)
+    merged_into = Integer(null=True, default=None)
+    erased_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class ContactPoint(Table, tablename="contact_point"):
+    """Every e-mail address and phone number of a person, normalised."""
+
+    id = Serial(primary_key=True)
+    person = ForeignKey(references=Person, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=10)  # email | phone
+    value = Varchar(length=254, index=True)
+    label = Varchar(length=40, default="")
+    is_primary = Boolean(default=False)
+
+
+class PersonTag(Table, tablename="person_tag"):
+    id = Serial(primary_key=True)
+    person = ForeignKey(references=Person, on_delete=OnDelete.cascade, index=True)
+    tag = Varchar(length=80, index=True)
+
+
+class Interaction(Table, tablename="interaction"):
+    """A contact moment: who, when, how, about what, and whether it added value."""
+
+    id = Serial(primary_key=True)
+    person = ForeignKey(references=Person, on_delete=OnDelete.cascade, index=True)
+    at = Timestamptz(index=True)
+    channel = Varchar(length=20)  # email, phone, post, sms, visit, event, web
+    direction = Varchar(length=3)  # in | out
+    kind = Varchar(length=40, default="")
+    subject = Varchar(length=300, default="")
+    notes = Text(default="")
+    value_adding = Boolean(default=False)
+    staff = ForeignKey(references=StaffUser, null=True, default=None, on_delete=OnDelete.set_null)
+
+
+class ErasureLedger(Table, tablename="erasure_ledger"):
+    """Who was erased when, so a restored backup can be cleaned again."""
+
+    id = Serial(primary_key=True)
+    person_id = Integer(index=True)
+    erased_at = Timestamptz()
+    actor_id = Integer(null=True, default=None)
+    reason = Varchar(length=300, default="")

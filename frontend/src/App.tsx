@@ -1,0 +1,72 @@
+import { useEffect, useState } from "react";
+import { BrowserRouter, Navigate, NavLink, Outlet, Route, Routes } from "react-router-dom";
+import { setApiLanguage } from "./api/client";
+import { LanguageSwitch } from "./LanguageSwitch";
+import { initialLanguage, LanguageContext, useT, type Language } from "./i18n";
+import { AuditPage } from "./pages/Audit";
+import { LoginPage } from "./pages/Login";
+import { OverviewPage } from "./pages/Overview";
+import { PeoplePage } from "./pages/People";
+import { SessionProvider, useSession } from "./session";
+
+export function App() {
+  const [language, setLanguageState] = useState<Language>(initialLanguage);
+  const setLanguage = (value: Language) => {
+    localStorage.setItem("achterban.language", value);
+    setLanguageState(value);
+  };
+  useEffect(() => {
+    document.documentElement.lang = language;
+    setApiLanguage(language);
+  }, [language]);
+
+  return (
+    <LanguageContext.Provider value={{ language, setLanguage }}>
+      <SessionProvider>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route element={<Shell />}>
+              <Route index element={<OverviewPage />} />
+              <Route path="people" element={<PeoplePage />} />
+              <Route path="audit" element={<AuditPage />} />
+            </Route>
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Routes>
+        </BrowserRouter>
+      </SessionProvider>
+    </LanguageContext.Provider>
+  );
+}
+
+function Shell() {
+  const t = useT();
+  const { session, loading, signOut, can } = useSession();
+  if (loading) return <p className="loading">{t("loading")}</p>;
+  if (!session) return <Navigate to="/login" replace />;
+  return (
+    <div className="shell">
+      <header>
+        <span className="brand">{t("appName")}</span>
+        <span className="user">
+          <span data-testid="current-user">{session.user.name}</span>
+          <span className="role">{session.user.role}</span>
+        </span>
+        <LanguageSwitch />
+        <button type="button" onClick={() => void signOut()}>
+          {t("signOut")}
+        </button>
+      </header>
+      <nav aria-label="Main">
+        <NavLink to="/" end>
+          {t("overview")}
+        </NavLink>
+        {can("people.read") && <NavLink to="/people">{t("people")}</NavLink>}
+        {can("audit.read") && <NavLink to="/audit">{t("auditLog")}</NavLink>}
+      </nav>
+      <main>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
