@@ -79,6 +79,7 @@ from achterban.users import service as users  # noqa: E402
 from achterban.users.schemas import UserCreate  # noqa: E402
 
 PASSWORD = "correct horse battery"
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 _ips = itertools.count(1)
 
 
@@ -247,3 +248,24 @@ def live_server(app: object, test_env: dict[str, str]) -> Iterator[str]:
 async def staff_user(app: object) -> StaffMember:
     """An administrator for browser tests."""
     return await make_user("admin", name="Bea Browser")
+
+
+async def run_jobs() -> None:
+    """Run the queued jobs with a real arq worker on Redis, in burst mode."""
+    from arq.connections import RedisSettings
+    from arq.worker import Worker
+
+    settings = get_settings()
+    arq_worker = Worker(
+        functions=worker.WorkerSettings.functions,
+        queue_name=settings.job_queue,
+        redis_settings=RedisSettings.from_dsn(settings.redis_url),
+        burst=True,
+        poll_delay=0.05,
+        max_tries=3,
+        handle_signals=False,
+    )
+    try:
+        await arq_worker.main()
+    finally:
+        await arq_worker.close()

@@ -17,6 +17,8 @@ from litestar.types import ControllerRouterHandler
 
 from achterban import __version__, worker
 from achterban.audit.routes import AuditController
+from achterban.consent.routes import ConsentController
+from achterban.imports.routes import ImportController
 from achterban.people.routes import HouseholdController, PeopleController
 from achterban.platform import db, logs
 from achterban.platform.auth import provide_actor, public
@@ -34,6 +36,8 @@ ROUTERS: list[ControllerRouterHandler] = [
     AuditController,
     PeopleController,
     HouseholdController,
+    ConsentController,
+    ImportController,
     # the SPA's catch-all stays last
     spa_root,
     spa,

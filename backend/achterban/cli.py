@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 os.environ.setdefault("PICCOLO_CONF", "achterban.piccolo_conf")
@@ -150,6 +151,64 @@ def openapi(output: str) -> None:
     document = json.dumps(create_app().openapi_schema.to_schema(), indent=2, sort_keys=True)
     with click.open_file(output, "w") as handle:
         handle.write(document + "\n")
+
+
+@main.group("import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+@import_group.command("people")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD", help="Override the guess.")
+@click.option("--source", default="", help="Where these people come from.")
+def import_people(file: Path, maps: tuple[str, ...], source: str) -> None:
+    """Import people from a CSV file, with a progress bar and a report of bad lines."""
+    from achterban.imports import service
+    from achterban.platform import jobs
+    from achterban.platform.auth import SYSTEM
+    from achterban.platform.errors import Problem
+
+    overrides = {}
+    for item in maps:
+        column, sep, field = item.partition("=")
+        if not sep:
+            raise click.ClickException(f"--map {item!r} is not COLUMN=FIELD")
+        overrides[column.strip()] = field.strip()
+
+    async def main() -> dict[str, Any]:
+        key = await service.start_import(SYSTEM, file, file.name, overrides, source, wake=False)
+        with click.progressbar(length=1, label=f"Importing {file.name}") as bar:
+
+            async def progress(done: int, total: int | None) -> None:
+                bar.length = max(total or 0, done, 1)
+                bar.update(done - bar.pos)
+                await jobs.progress(key, done, total)
+
+            await jobs.execute({"progress": progress}, key)
+        status = await service.status(SYSTEM, key)
+        if status.status != "done":
+            raise click.ClickException(f"the import failed: {status.error}")
+        job = await jobs.get(key)
+        result = job.result if job else {}
+        page = await service.issues(SYSTEM, key, 20, 0)
+        return {"result": result, "status": status, "issues": page}
+
+    try:
+        outcome = run(main)
+    except Problem as exc:
+        raise click.ClickException(str(exc)) from exc
+    result, page = outcome["result"], outcome["issues"]
+    click.echo(
+        f"{result['rows']} rows: {result['created']} people added, {result['updated']} updated, "
+        f"{result['bad']} bad rows."
+    )
+    for issue in page.items:
+        click.echo(f"  line {issue.line}: {issue.reason}")
+    if page.total > len(page.items):
+        click.echo(f"  ... and {page.total - len(page.items)} more")
+    if outcome["status"].unmapped_columns:
+        click.echo("Columns not imported: " + ", ".join(outcome["status"].unmapped_columns))
 
 
 @main.group()

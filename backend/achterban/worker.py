@@ -14,6 +14,7 @@ os.environ.setdefault("PICCOLO_CONF", "achterban.piccolo_conf")
 from arq import cron
 from arq.connections import RedisSettings
 
+from achterban.imports import jobs as import_jobs
 from achterban.platform import db, jobs
 from achterban.platform.jobs import CronJob, JobFunction
 from achterban.settings import Settings, get_settings
@@ -22,6 +23,7 @@ from achterban.users import jobs as user_jobs
 JOBS: dict[str, JobFunction] = {
     "purge_expired_sessions": user_jobs.purge_expired_sessions,
     "purge_login_throttles": user_jobs.purge_login_throttles,
+    "import_people": import_jobs.import_people,
 }
 
 CRONS = [

@@ -6,14 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from arq.connections import RedisSettings, create_pool
-from arq.worker import Worker
 
 from achterban import worker as worker_module
 from achterban.platform import db, jobs
 from achterban.platform.tables import JobRun
 from achterban.settings import get_settings
 from achterban.users.tables import UserSession
-from tests.conftest import make_user
+from tests.conftest import make_user, run_jobs
 
 
 async def _expired_session() -> int:
@@ -30,27 +29,10 @@ async def _expired_session() -> int:
     return row.id
 
 
-async def _run_arq_worker() -> None:
-    settings = get_settings()
-    arq_worker = Worker(
-        functions=worker_module.WorkerSettings.functions,
-        queue_name=settings.job_queue,
-        redis_settings=RedisSettings.from_dsn(settings.redis_url),
-        burst=True,
-        poll_delay=0.05,
-        max_tries=jobs.MAX_TRIES,
-        handle_signals=False,
-    )
-    try:
-        await arq_worker.main()
-    finally:
-        await arq_worker.close()
-
-
 async def test_arq_worker_runs_a_job_queued_through_redis(app):
     session_id = await _expired_session()
     key = await jobs.enqueue("purge_expired_sessions")
-    await _run_arq_worker()
+    await run_jobs()
     job = await jobs.get(key)
     assert job.status == "done" and job.attempts == 1
     assert job.result["removed"] >= 1
@@ -75,14 +57,14 @@ async def test_the_same_key_is_one_job(app):
     second = await jobs.enqueue("purge_login_throttles", key="purge:once")
     assert first == second
     assert len(await JobRun.select().where(JobRun.job_key == "purge:once")) == 1
-    await _run_arq_worker()
+    await run_jobs()
     job = await jobs.get("purge:once")
     assert job.status == "done" and job.attempts == 1
 
 
 async def test_a_job_that_ran_already_is_not_run_twice(app):
     key = await jobs.enqueue("purge_expired_sessions")
-    await _run_arq_worker()
+    await run_jobs()
     await jobs.execute({}, key)  # delivered again, as arq may do
     job = await jobs.get(key)
     assert job.attempts == 1

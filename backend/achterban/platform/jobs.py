@@ -115,9 +115,17 @@ runner = Runner()
 
 
 async def enqueue(
-    name: str, *, key: str | None = None, actor_id: int | None = None, **arguments: Any
+    name: str,
+    *,
+    key: str | None = None,
+    actor_id: int | None = None,
+    wake: bool = True,
+    **arguments: Any,
 ) -> str:
-    """Record a job and wake a worker after commit; the same ``key`` twice is one job."""
+    """Record a job and wake a worker after commit; the same ``key`` twice is one job.
+
+    ``wake=False`` records it for a caller that runs it itself (the CLI).
+    """
     if name not in runner.functions:
         raise KeyError(f"unknown job {name!r}")
     key = key or f"{name}:{uuid.uuid4().hex}"
@@ -135,10 +143,11 @@ async def enqueue(
             )
         )
 
-        async def wake() -> None:
+        async def wake_worker() -> None:
             await runner.wake(key)
 
-        db.after_commit(wake)
+        if wake:
+            db.after_commit(wake_worker)
     return key
 
 

@@ -158,6 +158,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a CSV of people; it is imported by a job */
+        post: operations["importPeople"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show the guessed column mapping and the first rows */
+        post: operations["previewImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{job_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetImport */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{job_key}/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListIssues */
+        get: operations["listImportIssues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/people": {
         parameters: {
             query?: never;
@@ -192,6 +260,41 @@ export interface paths {
         head?: never;
         /** UpdatePerson */
         patch: operations["updatePerson"];
+        trace?: never;
+    };
+    "/api/people/{person_id}/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetConsent */
+        get: operations["getConsent"];
+        put?: never;
+        /** RecordConsent */
+        post: operations["recordConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/consent/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ConsentHistory */
+        get: operations["consentHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/people/{person_id}/interactions": {
@@ -361,6 +464,49 @@ export interface components {
             ok: boolean;
             reason: string;
         };
+        /** ConsentEvent */
+        ConsentEvent: {
+            actor_id: number | null;
+            /** Format: date-time */
+            at: string;
+            channel: string;
+            id: number;
+            purpose: string;
+            source: string;
+            source_detail: string;
+            status: string;
+            wording: string;
+        };
+        /** ConsentInput */
+        ConsentInput: {
+            /** @enum {string} */
+            channel: "email" | "post" | "phone" | "sms";
+            /** @enum {string} */
+            purpose: "newsletter" | "fundraising" | "surveys" | "casework_followup";
+            /**
+             * @default staff
+             * @enum {string}
+             */
+            source: "form" | "import" | "staff" | "link";
+            /** @default  */
+            source_detail: string;
+            /** @enum {string} */
+            status: "granted" | "withdrawn";
+            /** @default  */
+            wording: string;
+        };
+        /** ConsentMatrix */
+        ConsentMatrix: {
+            do_not_contact: boolean;
+            person_id: number;
+            states: components["schemas"]["ConsentState"][];
+        };
+        /** ConsentState */
+        ConsentState: {
+            channel: string;
+            purpose: string;
+            status: string;
+        };
         /** Health */
         Health: {
             database: string;
@@ -372,6 +518,32 @@ export interface components {
             id: number;
             members: components["schemas"]["PersonSummary"][];
             salutation: string;
+        };
+        /** ImportStatus */
+        ImportStatus: {
+            bad: number;
+            created: number;
+            /** Format: date-time */
+            created_at: string;
+            done: number;
+            error: string;
+            filename: string;
+            finished_at: string | null;
+            issues: components["schemas"]["Issue"][];
+            job_key: string;
+            status: string;
+            total: number | null;
+            unmapped_columns: string[];
+            updated: number;
+        };
+        /** ImportUpload */
+        ImportUpload: {
+            /** Format: binary */
+            file: string;
+            /** @default  */
+            mapping: string;
+            /** @default  */
+            source: string;
         };
         /** Interaction */
         Interaction: {
@@ -402,6 +574,17 @@ export interface components {
             subject: string;
             /** @default false */
             value_adding: boolean;
+        };
+        /** Issue */
+        Issue: {
+            line: number;
+            raw: string;
+            reason: string;
+        };
+        /** IssuePage */
+        IssuePage: {
+            items: components["schemas"]["Issue"][];
+            total: number;
         };
         /** LoginInput */
         LoginInput: {
@@ -518,6 +701,17 @@ export interface components {
             roles: string[];
             support_level: number | null;
             tags: string[];
+        };
+        /** Preview */
+        Preview: {
+            delimiter: string;
+            encoding: string;
+            headers: string[];
+            mapping: {
+                [key: string]: string;
+            };
+            rows: string[][];
+            unmapped_columns: string[];
         };
         /** Session */
         Session: {
@@ -888,6 +1082,161 @@ export interface operations {
             };
         };
     };
+    importPeople: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportStatus"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    previewImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUpload"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preview"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportStatus"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    listImportIssues: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                job_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuePage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     listPeople: {
         parameters: {
             query?: {
@@ -1038,6 +1387,121 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    getConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentMatrix"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    recordConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentInput"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentEvent"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    consentHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentEvent"][];
                 };
             };
             /** @description Bad request syntax or unsupported method */

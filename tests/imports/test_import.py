@@ -1,0 +1,162 @@
+"""Staff import people from CSV: bad rows are reported by line, good rows land, nothing twice."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from achterban.consent.tables import ConsentEvent
+from achterban.imports import mapping
+from achterban.people.tables import Person
+from tests.conftest import SHARED_DATA, run_jobs
+
+
+def _csv(
+    tmp_dir: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8"
+) -> Path:
+    path = tmp_dir / f"people-{uuid.uuid4().hex[:6]}.csv"
+    with path.open("w", newline="", encoding=encoding) as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
+    return path
+
+
+async def _upload(client, path: Path, **form):
+    with path.open("rb") as handle:
+        response = await client.post(
+            "/api/imports/people", files={"file": (path.name, handle, "text/csv")}, data=form
+        )
+    assert response.status_code == 202, response.text
+    await run_jobs()
+    status = await client.get(f"/api/imports/{response.json()['job_key']}")
+    return status.json()
+
+
+def test_headers_in_english_and_dutch_are_recognised():
+    guessed = mapping.guess([
+        "Voornaam", "Tussenvoegsel", "Achternaam", "E-mailadres", "Telefoon",
+        "Straat", "Huisnummer", "Postcode", "Woonplaats", "Notes",
+    ])  # fmt: skip
+    assert list(guessed.values()) == [
+        "first_name", "infix", "last_name", "email", "phone", "street", "house_number",
+        "postcode", "city",
+    ]  # fmt: skip
+    english = mapping.guess(["First Name", "last_name", "ZIP", "State", "Email Address"])
+    assert list(english.values()) == ["first_name", "last_name", "postcode", "state", "email"]
+    override = mapping.build(["Name", "Notes"], {"Notes": "tags"})
+    assert override == {0: "full_name", 1: "tags"}
+
+
+async def test_bad_rows_are_reported_by_line_and_good_rows_land(app, admin_client, tmp_dir):
+    tag = f"imp{uuid.uuid4().hex[:6]}"
+    path = _csv(tmp_dir, [
+        ["first_name", "last_name", "email", "phone", "address", "tags", "support_level"],
+        ["Anna", "Bakker", f"anna.{tag}@example.org", "0612345678", "Markt 1, 9401 AA Assen", tag, "4"],  # noqa: E501
+        ["Bob", "Smit", "bob@", "", "", tag, ""],
+        ["Cor", "Visser", "", "12", "", tag, ""],
+        ["", "", "", "", "", "", ""],
+        ["Dirk", "Dijk", "", "", "1600 Pennsylvania Ave NW, Washington, DC 20500", tag, "9"],
+        ["Eva", "Mulder", "", "", "under the bridge", tag, ""],
+    ])  # fmt: skip
+    status = await _upload(admin_client, path)
+    assert status["status"] == "done"
+    assert status["created"] == 2 and status["bad"] == 3
+    assert [(i["line"], i["reason"].split(":")[0]) for i in status["issues"]] == [
+        (3, "invalid e-mail address 'bob@'"),
+        (4, "invalid phone number '12'"),
+        (6, "support_level"),
+    ]  # fmt: skip
+    assert status["done"] == status["total"] == 5  # the blank line is skipped
+    people = (await admin_client.get("/api/people", params={"tag": tag})).json()["items"]
+    assert sorted(p["display_name"] for p in people) == ["Anna Bakker", "Eva Mulder"]
+    eva = next(p for p in people if p["display_name"] == "Eva Mulder")
+    assert eva["address_status"] == "review"
+
+
+async def test_reimporting_the_same_file_adds_nobody_and_consent_is_kept_once(
+    app, admin_client, tmp_dir
+):
+    email = f"c.{uuid.uuid4().hex[:6]}@example.org"
+    path = _csv(tmp_dir, [
+        ["voornaam", "achternaam", "e-mail", "adres", "consent_newsletter_email"],
+        ["Carla", "de Groot", email, "Vismarkt 2, 9712 CB Groningen", "ja"],
+    ])  # fmt: skip
+    first = await _upload(admin_client, path)
+    second = await _upload(admin_client, path)
+    assert (first["created"], second["created"], second["updated"]) == (1, 0, 1)
+    people = await Person.select(Person.id).where(Person.email == email)
+    assert len(people) == 1
+    events = await ConsentEvent.select().where(ConsentEvent.person == people[0]["id"])
+    assert len(events) == 1
+    assert (events[0]["status"], events[0]["source"], events[0]["source_detail"]) == (
+        "granted", "import", path.name,
+    )  # fmt: skip
+
+
+async def test_semicolon_latin1_file_from_a_spreadsheet(app, admin_client, tmp_dir):
+    tag = f"lat{uuid.uuid4().hex[:6]}"
+    path = _csv(
+        tmp_dir,
+        [["Naam", "Woonplaats", "Postcode", "Straat", "Huisnummer", "Labels"],
+         ["José Müller", "Leeuwarden", "8911 AA", "Nieuwestad", "10", tag]],
+        delimiter=";", encoding="latin-1",
+    )  # fmt: skip
+    status = await _upload(admin_client, path)
+    assert status["created"] == 1, status
+    person = (await admin_client.get("/api/people", params={"tag": tag})).json()["items"][0]
+    assert person["display_name"] == "José Müller" and person["postcode"] == "8911 AA"
+
+
+async def test_unparseable_addresses_are_all_kept(app, admin_client, tmp_dir):
+    lines = (SHARED_DATA / "usaddress-labelled/training/unparseable.csv").read_text().splitlines()
+    addresses = [line for line in lines if line.strip()]
+    assert len(addresses) == 1322
+    source = f"unparseable-{uuid.uuid4().hex[:6]}"
+    path = _csv(tmp_dir, [["last_name", "address", "source"]]
+                + [[f"Resident {i}", a, source] for i, a in enumerate(addresses)])  # fmt: skip
+    status = await _upload(admin_client, path)
+    assert status["status"] == "done" and status["bad"] == 0
+    rows = await Person.select(Person.address_raw, Person.address_status).where(
+        Person.source == source
+    )
+    assert len(rows) == len(addresses)
+    assert sorted(r["address_raw"] for r in rows) == sorted(addresses)
+    assert {r["address_status"] for r in rows} <= {"ok", "review"}
+
+
+async def test_unknown_mapping_field_is_a_clear_error(app, admin_client, tmp_dir):
+    path = _csv(tmp_dir, [["email"], ["x@example.org"]])
+    with path.open("rb") as handle:
+        response = await admin_client.post(
+            "/api/imports/people", files={"file": (path.name, handle, "text/csv")},
+            data={"mapping": '{"email": "e_mail_adres"}'},
+        )  # fmt: skip
+    assert response.status_code == 400
+    assert "unknown field 'e_mail_adres'" in response.json()["detail"]
+
+
+async def test_the_cli_imports_with_a_summary(app, test_env, tmp_dir):
+    email = f"cli.{uuid.uuid4().hex[:6]}@example.org"
+    path = _csv(
+        tmp_dir, [["Name", "Mail", "Notes"], ["Henk de Boer", email, "x"], ["Ina", "nope", ""]]
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "achterban.cli", "import", "people", str(path),
+         "--map", "Mail=email"],
+        env=test_env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "1 people added" in result.stdout and "1 bad rows" in result.stdout
+    assert "line 3: invalid e-mail address 'nope'" in result.stdout
+    assert "Columns not imported: Notes" in result.stdout
+    person = await Person.select().where(Person.email == email).first()
+    assert (person["first_name"], person["infix"], person["last_name"]) == ("Henk", "de", "Boer")
+    missing = subprocess.run(
+        [sys.executable, "-m", "achterban.cli", "import", "people", str(tmp_dir / "absent.csv")],
+        env=test_env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (
+        missing.returncode != 0 and "Error:" in missing.stderr and "Traceback" not in missing.stderr
+    )
