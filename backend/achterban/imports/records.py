@@ -30,10 +30,7 @@ class Record:
     tags: list[str] = field(default_factory=list)
     consent: dict[tuple[str, str], str] = field(default_factory=dict)
     external_ref: str | None = None
-
-    @property
-    def sort_name(self) -> str:
-        return normalise.sort_name(self.first_name, self.infix, self.last_name)
+    sort_name: str = ""
 
 
 def _flag(value: str, name: str) -> bool:
@@ -77,6 +74,7 @@ def build(line: int, row: dict[str, str]) -> Record:
         record.first_name = row.get("first_name", "").strip()
         record.infix = row.get("infix", "").strip()
         record.last_name = row.get("last_name", "").strip()
+    record.sort_name = normalise.sort_name(record.first_name, record.infix, record.last_name)
     parsed = _address(row)
     country = (
         (parsed.country if parsed else "") or addresses.country_code(row.get("country")) or "NL"

@@ -15,9 +15,7 @@ from achterban.consent.tables import ConsentEvent
 from achterban.households.tables import Household
 from achterban.imports.records import Record
 from achterban.people.tables import ContactPoint, Person, PersonTag
-
-
-INSERT_CHUNK = 500
+from achterban.platform import bulk
 
 
 @dataclass(slots=True)
@@ -26,44 +24,30 @@ class BatchResult:
     updated: list[int]
 
 
-def _live() -> Any:
-    return Person.erased_at.is_null() & Person.merged_into.is_null()
+LIVE = "erased_at IS NULL AND merged_into IS NULL"
 
 
 async def _match(records: list[Record]) -> dict[int, int]:
     """Record index → existing person id."""
     found: dict[int, int] = {}
-    refs = [r.external_ref for r in records if r.external_ref]
-    by_ref = {}
-    if refs:
-        rows = await Person.select(Person.id, Person.external_ref).where(
-            Person.external_ref.is_in(refs) & _live()
-        )
-        by_ref = {r["external_ref"]: r["id"] for r in rows}
-    values = [v for r in records for v in (*r.emails, *r.phones)]
-    by_point: dict[str, int] = {}
-    if values:
-        rows = await ContactPoint.select(ContactPoint.value, ContactPoint.person).where(
-            ContactPoint.value.is_in(values)
-            & ContactPoint.person.erased_at.is_null()
-            & ContactPoint.person.merged_into.is_null()
-        )
-        by_point = {r["value"]: r["person"] for r in rows}
-    keyed = [
-        r
-        for r in records
-        if r.address.get("postcode") and r.address.get("house_number") and r.sort_name
-    ]
-    by_place: dict[tuple[str, str, str], int] = {}
-    if keyed:
-        rows = await Person.select(
-            Person.id, Person.sort_name, Person.postcode, Person.house_number
-        ).where(
-            Person.postcode.is_in(list({r.address["postcode"] for r in keyed}))
-            & Person.sort_name.is_in(list({r.sort_name for r in keyed}))
-            & _live()
-        )
-        by_place = {(r["sort_name"], r["postcode"], r["house_number"]): r["id"] for r in rows}
+    refs = list({r.external_ref for r in records if r.external_ref})
+    rows = await bulk.select_in(Person, ["id", "external_ref"], {"external_ref": refs}, LIVE)
+    by_ref = {r["external_ref"]: r["id"] for r in rows}
+    # erasure deletes contact points and a merge moves them, so these all belong to live people
+    values = list({v for r in records for v in (*r.emails, *r.phones)})
+    rows = await bulk.select_in(ContactPoint, ["value", "person"], {"value": values})
+    by_point = {r["value"]: r["person"] for r in rows}
+    keyed = [r for r in records if r.address.get("postcode") and r.address.get("house_number")]
+    rows = await bulk.select_in(
+        Person,
+        ["id", "sort_name", "postcode", "house_number"],
+        {
+            "postcode": list({r.address["postcode"] for r in keyed}),
+            "sort_name": list({r.sort_name for r in keyed if r.sort_name}),
+        },
+        LIVE,
+    )
+    by_place = {(r["sort_name"], r["postcode"], r["house_number"]): r["id"] for r in rows}
     for index, record in enumerate(records):
         match = by_ref.get(record.external_ref) if record.external_ref else None
         for value in (*record.emails, *record.phones):
@@ -86,18 +70,17 @@ async def _households(records: list[Record], families: dict[str, str]) -> dict[s
     if not keys:
         return {}
     existing = {
-        r["key"]: r["id"]
-        for r in await Household.select(Household.id, Household.key).where(
-            Household.key.is_in(keys)
-        )
+        r["key"]: r["id"] for r in await bulk.select_in(Household, ["id", "key"], {"key": keys})
     }
     missing = [k for k in keys if k not in existing]
     if missing:
         now = datetime.now(UTC)
-        rows = await Household.insert(
-            *[Household(key=k, family_name=families.get(k, ""), created_at=now) for k in missing]
-        ).returning(Household.id, Household.key)
-        existing.update({r["key"]: r["id"] for r in rows})
+        ids = await bulk.allocate_ids(Household, len(missing))
+        await bulk.insert(Household, [
+            {"id": i, "key": k, "family_name": families.get(k, ""), "created_at": now}
+            for i, k in zip(ids, missing, strict=True)
+        ])  # fmt: skip
+        existing.update(zip(missing, ids, strict=True))
     return existing
 
 
@@ -146,21 +129,17 @@ async def upsert(
     inserts = [(i, r) for i, r in new if i not in first_of]
     ids: dict[int, int] = dict(matches)
     if inserts:
-        people = [
-            Person(
-                **{"source": source, **_columns(r)},
-                household=households.get(r.household_key or ""),
-                created_at=now,
-                updated_at=now,
-            )
-            for _, r in inserts
-        ]
-        rows = []
-        for start in range(0, len(people), INSERT_CHUNK):  # PostgreSQL: at most 32767 arguments
-            chunk = people[start : start + INSERT_CHUNK]
-            rows += await Person.insert(*chunk).returning(Person.id)
-        for (i, _), row in zip(inserts, rows, strict=True):
-            ids[i] = row["id"]
+        new_ids = await bulk.allocate_ids(Person, len(inserts))
+        await bulk.insert(Person, [
+            {
+                "source": source, **_columns(r), "id": person_id,
+                "household": households.get(r.household_key or ""),
+                "created_at": now, "updated_at": now,
+            }
+            for person_id, (_, r) in zip(new_ids, inserts, strict=True)
+        ])  # fmt: skip
+        for (i, _), person_id in zip(inserts, new_ids, strict=True):
+            ids[i] = person_id
     for i, j in first_of.items():
         ids[i] = ids[j]
     for i, person_id in matches.items():
@@ -171,58 +150,40 @@ async def upsert(
         await Person.update({getattr(Person, k): v for k, v in columns.items()}).where(
             Person.id == person_id
         )
-    await _contact_points(records, ids)
-    await _tags(records, ids)
+    known = set(matches.values())
+    await _contact_points(records, ids, known)
+    await _tags(records, ids, known)
     await _consent(records, ids, source_detail, actor_id, now)
     created = sorted({ids[i] for i, _ in inserts})
     return BatchResult(created=created, updated=sorted(set(ids.values()) - set(created)))
 
 
-async def _contact_points(records: list[Record], ids: dict[int, int]) -> None:
+async def _contact_points(records: list[Record], ids: dict[int, int], known: set[int]) -> None:
+    """Add the e-mail addresses and phone numbers a person does not have yet."""
     wanted = {
         (ids[i], kind, v)
         for i, r in enumerate(records)
         for kind, vs in (("email", r.emails), ("phone", r.phones))
         for v in vs
     }
-    if not wanted:
-        return
-    people = list({p for p, _, _ in wanted})
-    have = {
-        (r["person"], r["kind"], r["value"])
-        for r in await ContactPoint.select(
-            ContactPoint.person, ContactPoint.kind, ContactPoint.value
-        ).where(ContactPoint.person.is_in(people))
-    }
+    people = list({p for p, _, _ in wanted if p in known})  # new people have none yet
+    rows = await bulk.select_in(ContactPoint, ["person", "kind", "value"], {"person": people})
+    have = {(r["person"], r["kind"], r["value"]) for r in rows}
     primary = {(p, k) for p, k, _ in have}
-    rows = []
+    new = []
     for person_id, kind, value in sorted(wanted - have):
-        rows.append(
-            ContactPoint(
-                person=person_id,
-                kind=kind,
-                value=value,
-                is_primary=(person_id, kind) not in primary,
-            )
-        )
+        is_primary = (person_id, kind) not in primary
+        new.append({"person": person_id, "kind": kind, "value": value, "is_primary": is_primary})
         primary.add((person_id, kind))
-    if rows:
-        await ContactPoint.insert(*rows)
+    await bulk.insert(ContactPoint, new)
 
 
-async def _tags(records: list[Record], ids: dict[int, int]) -> None:
+async def _tags(records: list[Record], ids: dict[int, int], known: set[int]) -> None:
     wanted = {(ids[i], t) for i, r in enumerate(records) for t in r.tags}
-    if not wanted:
-        return
-    have = {
-        (r["person"], r["tag"])
-        for r in await PersonTag.select(PersonTag.person, PersonTag.tag).where(
-            PersonTag.person.is_in(list({p for p, _ in wanted}))
-        )
-    }
-    missing = sorted(wanted - have)
-    if missing:
-        await PersonTag.insert(*[PersonTag(person=p, tag=t) for p, t in missing])
+    people = list({p for p, _ in wanted if p in known})
+    rows = await bulk.select_in(PersonTag, ["person", "tag"], {"person": people})
+    have = {(r["person"], r["tag"]) for r in rows}
+    await bulk.insert(PersonTag, [{"person": p, "tag": t} for p, t in sorted(wanted - have)])
 
 
 async def _consent(
@@ -241,13 +202,12 @@ async def _consent(
         .order_by(ConsentEvent.id)
     ):
         latest[(row["person"], row["purpose"], row["channel"])] = row["status"]
-    rows = [
-        ConsentEvent(
-            person=p, purpose=purpose, channel=channel, status=status, at=now, source="import",
-            source_detail=detail[:300], wording=f"Imported from {detail}", actor_id=actor_id,
-        )
+    await bulk.insert(ConsentEvent, [
+        {
+            "person": p, "purpose": purpose, "channel": channel, "status": status, "at": now,
+            "source": "import", "source_detail": detail[:300],
+            "wording": f"Imported from {detail}", "actor_id": actor_id,
+        }
         for (p, purpose, channel), status in sorted(wanted.items())
         if latest.get((p, purpose, channel)) != status
-    ]  # fmt: skip
-    if rows:
-        await ConsentEvent.insert(*rows)
+    ])  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import phonenumbers
@@ -13,7 +14,17 @@ INFIXES = (
 )  # fmt: skip
 
 
+_SIMPLE_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
+
+
 def normalise_email(value: str) -> str:
+    """Lower-cased and checked; plain ASCII addresses take a fast path (imports are large)."""
+    simple = value.strip().lower()
+    if len(simple) <= 254 and _SIMPLE_EMAIL.match(simple):
+        return simple
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:

@@ -29,8 +29,9 @@ class Person(Table, tablename="person"):
     sort_name = Varchar(length=300, default="", index=True)  # lower-case "last first infix"
     language = Varchar(length=2, default="nl")
     date_of_birth = Date(null=True, default=None)
-    email = Varchar(length=254, null=True, default=None, index=True)  # primary, normalised
-    phone = Varchar(length=20, null=True, default=None, index=True)  # primary, E.164
+    # the primary ones, for display; searching uses ContactPoint
+    email = Varchar(length=254, null=True, default=None)
+    phone = Varchar(length=20, null=True, default=None)
     support_level = Integer(null=True, default=None)
     voted_for_us = Boolean(default=False)
     is_volunteer = Boolean(default=False)
@@ -50,7 +51,7 @@ class Person(Table, tablename="person"):
     city = Varchar(length=100, default="")
     state = Varchar(length=60, default="")
     country = Varchar(length=2, default="")
-    address_status = Varchar(length=10, default="none", index=True)
+    address_status = Varchar(length=10, default="none")
     address_note = Varchar(length=300, default="")
     region = Varchar(length=10, default="", index=True)  # scope: "NL-GR", "US-NY"
     district = Varchar(length=40, default="", index=True)  # filled by districts when it lands
@@ -69,9 +70,10 @@ class ContactPoint(Table, tablename="contact_point"):
     """Every e-mail address and phone number of a person, normalised."""
 
     id = Serial(primary_key=True)
-    person = ForeignKey(references=Person, on_delete=OnDelete.cascade, index=True)
+    # indexed by (person, kind, value) and (kind, value): see the search-index migration
+    person = ForeignKey(references=Person, on_delete=OnDelete.cascade)
     kind = Varchar(length=10)  # email | phone
-    value = Varchar(length=254, index=True)
+    value = Varchar(length=254)
     label = Varchar(length=40, default="")
     is_primary = Boolean(default=False)
 
@@ -79,7 +81,7 @@ class ContactPoint(Table, tablename="contact_point"):
 class PersonTag(Table, tablename="person_tag"):
     id = Serial(primary_key=True)
     person = ForeignKey(references=Person, on_delete=OnDelete.cascade, index=True)
-    tag = Varchar(length=80, index=True)
+    tag = Varchar(length=80)  # indexed by (tag, person): see the search-index migration
 
 
 class Interaction(Table, tablename="interaction"):

@@ -99,6 +99,29 @@ async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
     return [dict(row) for row in result or []]
 
 
+async def pg_execute(sql: str, *args: Any) -> None:
+    """Run SQL with $n placeholders straight on asyncpg (bulk paths; PostgreSQL only)."""
+    engine = get_engine()
+    current = engine.current_transaction.get()
+    if current is not None:
+        await current.connection.execute(sql, *args)
+        return
+    assert isinstance(engine, PostgresEngine) and engine.pool is not None
+    async with engine.pool.acquire() as connection:
+        await connection.execute(sql, *args)
+
+
+async def pg_fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Fetch with $n placeholders straight on asyncpg (bulk paths; PostgreSQL only)."""
+    engine = get_engine()
+    current = engine.current_transaction.get()
+    if current is not None:
+        return [dict(r) for r in await current.connection.fetch(sql, *args)]
+    assert isinstance(engine, PostgresEngine) and engine.pool is not None
+    async with engine.pool.acquire() as connection:
+        return [dict(r) for r in await connection.fetch(sql, *args)]
+
+
 async def start() -> None:
     engine = get_engine()
     if isinstance(engine, PostgresEngine):

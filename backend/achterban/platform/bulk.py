@@ -1,0 +1,134 @@
+"""Fast bulk inserts for imports: ids allocated up front, one statement per chunk.
+
+PostgreSQL inserts from ``unnest`` of one array per column (no 32,767-argument limit);
+SQLite uses multi-row VALUES. Building thousands of ORM objects and query strings costs
+more than the database work, so imports write through here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.columns import (
+    JSON,
+    BigSerial,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+from achterban.platform import db
+
+PG_TYPES: list[tuple[type, str]] = [
+    (ForeignKey, "bigint"), (BigSerial, "bigint"), (Serial, "bigint"), (Integer, "bigint"),
+    (Varchar, "text"), (Text, "text"), (Boolean, "boolean"), (Date, "date"),
+    (Timestamptz, "timestamptz"), (JSON, "json"),
+]  # fmt: skip
+SQLITE_MAX_ARGS = 30_000
+
+
+def _pg_type(column: Any) -> str:
+    for kind, name in PG_TYPES:
+        if isinstance(column, kind):
+            return name
+    raise TypeError(f"no bulk type for {type(column).__name__}")
+
+
+async def tune_transaction() -> None:
+    """For a bulk transaction: plan each lookup for its own values.
+
+    asyncpg prepares statements; PostgreSQL's generic plan for ``= ANY($1)`` is made
+    from the table's statistics, which are stale while an import grows the table
+    (a sequential scan chosen when it was small stays, and gets slower every batch).
+    """
+    if db.is_postgres():
+        await db.raw("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
+async def allocate_ids(table: type[Table], count: int) -> list[int]:
+    """Reserve ``count`` primary keys; call inside the transaction that inserts them."""
+    if count == 0:
+        return []
+    name = table._meta.tablename
+    if db.is_postgres():
+        rows = await db.raw(
+            f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) AS id "
+            "FROM generate_series(1, {})",
+            count,
+        )
+        return [int(r["id"]) for r in rows]
+    row = await db.raw(f'SELECT COALESCE(MAX(id), 0) AS top FROM "{name}"')
+    top = int(row[0]["top"])
+    return list(range(top + 1, top + count + 1))
+
+
+def _default(column: Any) -> Any:
+    value = column.get_default_value()
+    return value.python() if hasattr(value, "python") else value
+
+
+async def insert(table: type[Table], rows: list[dict[str, Any]]) -> None:
+    """Insert rows given as column → value (missing columns get their defaults)."""
+    if not rows:
+        return
+    present = set().union(*(row.keys() for row in rows))
+    # columns no row mentions keep the database default
+    columns = [c for c in table._meta.columns if c._meta.name in present]
+    names = [c._meta.db_column_name for c in columns]
+    defaults = [_default(c) for c in columns]
+    keys = [c._meta.name for c in columns]
+    matrix = [[row.get(k, d) for k, d in zip(keys, defaults, strict=True)] for row in rows]
+    quoted = ", ".join(f'"{n}"' for n in names)
+    name = table._meta.tablename
+    if db.is_postgres():
+        arrays = [[r[i] for r in matrix] for i in range(len(columns))]
+        casts = ", ".join(f"${i}::{_pg_type(c)}[]" for i, c in enumerate(columns, start=1))
+        await db.pg_execute(
+            f'INSERT INTO "{name}" ({quoted}) SELECT * FROM unnest({casts})', *arrays
+        )
+        return
+    per_chunk = max(1, SQLITE_MAX_ARGS // len(columns))
+    row_template = "(" + ", ".join("{}" for _ in columns) + ")"
+    for start in range(0, len(matrix), per_chunk):
+        chunk = matrix[start : start + per_chunk]
+        values = ", ".join(row_template for _ in chunk)
+        await db.raw(
+            f'INSERT INTO "{name}" ({quoted}) VALUES {values}', *[v for r in chunk for v in r]
+        )
+
+
+async def select_in(
+    table: type[Table],
+    select: list[str],
+    where_in: dict[str, list[Any]],
+    where_sql: str = "",
+) -> list[dict[str, Any]]:
+    """Rows whose columns are each in the given lists (``= ANY`` on PostgreSQL).
+
+    Large IN lists cost PostgreSQL more to plan than to run; an array parameter does not.
+    ``where_sql`` is a fixed extra condition written by the caller, never user input.
+    """
+    if any(not values for values in where_in.values()):
+        return []
+    name = table._meta.tablename
+    columns = ", ".join(f'"{c}"' for c in select)
+    extra = f" AND {where_sql}" if where_sql else ""
+    if db.is_postgres():
+        types = {c._meta.name: _pg_type(c) for c in table._meta.columns}
+        conditions = " AND ".join(
+            f'"{col}" = ANY(${i}::{types[col]}[])' for i, col in enumerate(where_in, start=1)
+        )
+        return await db.pg_fetch(
+            f'SELECT {columns} FROM "{name}" WHERE {conditions}{extra}', *where_in.values()
+        )
+    conditions = " AND ".join(
+        f'"{col}" IN ({", ".join("{}" for _ in values)})' for col, values in where_in.items()
+    )
+    args = [v for values in where_in.values() for v in values]
+    return await db.raw(f'SELECT {columns} FROM "{name}" WHERE {conditions}{extra}', *args)
