@@ -61,12 +61,12 @@ def generate(path: Path, rows: int) -> list[str]:
             if rng.random() < 0.5:
                 zcta, state = rng.choice(zips)
                 unit = f" Apt {rng.randint(1, 40)}" if rng.random() < 0.2 else ""
-                address = f"{rng.randint(1, 9999)} {rng.choice(US_STREETS)}{unit}, Springfield, {state} {zcta}"  # noqa: E501
+                address = f"{rng.randint(1, 9999)} {rng.choice(US_STREETS)}{unit}, Springfield, {state} {zcta}"
             else:
                 pc4, city = rng.choice(pc4s)
                 letters = rng.choice("ABCDEFGHJKLMNPRTVWXZ") + rng.choice("ABCDEFGHJKLMNPRTVWXZ")
                 addition = rng.choice(["", "", "", "A", "-2", " bis"])
-                address = f"{rng.choice(NL_STREETS)} {rng.randint(1, 300)}{addition}, {pc4} {letters} {city}"  # noqa: E501
+                address = f"{rng.choice(NL_STREETS)} {rng.randint(1, 300)}{addition}, {pc4} {letters} {city}"
             addresses.append(address)
             writer.writerow([
                 rng.choice(FIRST), rng.choice(LAST), f"person{i}@example.org", address,

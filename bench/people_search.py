@@ -45,7 +45,7 @@ def _person_rows(start: int, count: int, rng: random.Random) -> list[tuple[Any, 
     rows = []
     for i in range(start, start + count):
         if rng.random() < 0.6:
-            postcode = f"{rng.choice(NL_PC4)} {rng.choice('ABCDEFGHJKLMNPRTVWXZ')}{rng.choice('ABCDEFGHJKLMNPRTVWXZ')}"  # noqa: E501
+            postcode = f"{rng.choice(NL_PC4)} {rng.choice('ABCDEFGHJKLMNPRTVWXZ')}{rng.choice('ABCDEFGHJKLMNPRTVWXZ')}"
             country, region = "NL", rng.choice(["NL-GR", "NL-DR", "NL-FR", "NL-NH", "NL-ZH"])
         else:
             postcode, country, region = (
