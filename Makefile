@@ -63,8 +63,9 @@ $(SPA): $(NPM_STAMP) $(SPA_SOURCES)
 services: ## start PostgreSQL and Redis on loopback where they are not running
 	bash infra/services.sh
 
-chromium: ## Debian's Chromium for the browser tests (no browser downloads)
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+chromium: ## Debian's Chromium for the browser tests (no browser downloads), pdftotext for PDF tests
+	@command -v chromium >/dev/null && command -v pdftotext >/dev/null || { \
+		apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; }
 
 openapi: install ## regenerate the committed OpenAPI document and the SPA's types
 	$(BIN)/achterban openapi -o frontend/openapi.json

@@ -18,7 +18,12 @@ from litestar.types import ControllerRouterHandler
 from achterban import __version__, worker
 from achterban.audit.routes import AuditController
 from achterban.consent.routes import ConsentController
+from achterban.dedupe.routes import DedupeController
+from achterban.donations.routes import DonationController
+from achterban.exports.routes import export_people
+from achterban.gdpr.routes import GdprController
 from achterban.imports.routes import ImportController
+from achterban.memberships.routes import MembershipController
 from achterban.people.routes import HouseholdController, PeopleController
 from achterban.platform import db, logs
 from achterban.platform.auth import provide_actor, public
@@ -34,10 +39,15 @@ ROUTERS: list[ControllerRouterHandler] = [
     AuthController,
     UserController,
     AuditController,
+    export_people,
     PeopleController,
     HouseholdController,
     ConsentController,
     ImportController,
+    MembershipController,
+    DonationController,
+    DedupeController,
+    GdprController,
     # the SPA's catch-all stays last
     spa_root,
     spa,

@@ -212,6 +212,21 @@ def import_people(file: Path, maps: tuple[str, ...], source: str) -> None:
 
 
 @main.group()
+def gdpr() -> None:
+    """Data-subject rights."""
+
+
+@gdpr.command("reapply-erasures")
+def reapply_erasures() -> None:
+    """Erase again everyone in the erasure ledger whose data came back (a restored backup)."""
+    from achterban.gdpr.service import reapply_erasures as reapply
+    from achterban.platform.auth import SYSTEM
+
+    cleaned = run(lambda: reapply(SYSTEM))
+    click.echo(f"Erasure re-applied to {cleaned} people.")
+
+
+@main.group()
 def audit() -> None:
     """The audit log."""
 

@@ -53,7 +53,7 @@ async def test_bad_rows_are_reported_by_line_and_good_rows_land(app, admin_clien
     tag = f"imp{uuid.uuid4().hex[:6]}"
     path = _csv(tmp_dir, [
         ["first_name", "last_name", "email", "phone", "address", "tags", "support_level"],
-        ["Anna", "Bakker", f"anna.{tag}@example.org", "0612345678", "Markt 1, 9401 AA Assen", tag, "4"],  # noqa: E501
+        ["Anna", "Bakker", f"anna.{tag}@example.org", f"0613{uuid.uuid4().int % 10**6:06d}", "Markt 1, 9401 AA Assen", tag, "4"],  # noqa: E501
         ["Bob", "Smit", "bob@", "", "", tag, ""],
         ["Cor", "Visser", "", "12", "", tag, ""],
         ["", "", "", "", "", "", ""],

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from achterban.donations.tables import Donation, Mandate
+from achterban.memberships.rules import GRACE
 from achterban.memberships.tables import Membership
-
-GRACE = timedelta(days=60)  # memberships stay "current" this long after their paid-until date
 
 
 def is_loyal_voter(support_level: int | None, voted_for_us: bool) -> bool:

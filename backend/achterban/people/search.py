@@ -120,7 +120,7 @@ def _role_condition(role: str, today: date) -> Any:
     return Person.id == -1  # constituent: comes with casework
 
 
-def _combine(where: list[Any]) -> Any:
+def combine(where: list[Any]) -> Any:
     clause = where[0]
     for item in where[1:]:
         clause = clause & item
@@ -128,7 +128,7 @@ def _combine(where: list[Any]) -> Any:
 
 
 async def search(actor: Actor, f: PersonFilter, *, limit: int = 50, offset: int = 0) -> PersonPage:
-    clause = _combine(conditions(actor, f))
+    clause = combine(conditions(actor, f))
     column, ascending = SORTS[f.sort]
     query = (
         Person.select(*SUMMARY_COLUMNS)

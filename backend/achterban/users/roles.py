@@ -8,7 +8,7 @@ ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset({"*"}),
     "organiser": frozenset(
         {
-            "people.read", "people.write", "people.export", "people.import",
+            "people.read", "people.write", "people.export", "people.import", "people.gdpr",
             "segments.manage", "journeys.manage", "newsletters.manage",
             "metrics.read", "tasks.read", "tasks.write", "users.read", "jobs.read",
         }

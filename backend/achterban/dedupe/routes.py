@@ -1,0 +1,33 @@
+from typing import Annotated
+
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, QueryParameter
+from litestar.status_codes import HTTP_204_NO_CONTENT
+
+from achterban.dedupe import service
+from achterban.dedupe.schemas import Candidate, MergeInput, PairInput
+from achterban.platform.auth import Actor, requires
+
+
+class DedupeController(Controller):
+    path = "/api/dedupe"
+    tags = ["dedupe"]
+    guards = [requires("people.write")]
+
+    @get("/candidates", operation_id="duplicateCandidates")
+    async def list_candidates(
+        self,
+        actor: NamedDependency[Actor],
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> list[Candidate]:
+        return await service.candidates(actor, limit, offset)
+
+    @post("/not-duplicate", operation_id="markNotDuplicate", status_code=HTTP_204_NO_CONTENT)
+    async def not_duplicate(self, actor: NamedDependency[Actor], data: JSONBody[PairInput]) -> None:
+        await service.do_mark_not_duplicate(actor, data.a, data.b)
+
+    @post("/merge", operation_id="mergePeople", status_code=HTTP_204_NO_CONTENT)
+    async def merge(self, actor: NamedDependency[Actor], data: JSONBody[MergeInput]) -> None:
+        await service.do_merge(actor, data.survivor_id, data.merged_id)

@@ -1,0 +1,164 @@
+"""Finding duplicates with grouping queries, remembering "not a duplicate", merging."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from achterban.audit import service as audit
+from achterban.consent.tables import ConsentEvent
+from achterban.dedupe import rules
+from achterban.dedupe.schemas import Candidate
+from achterban.dedupe.tables import DedupeDecision
+from achterban.donations.tables import Donation, Mandate
+from achterban.memberships.tables import Membership
+from achterban.people import scope, search
+from achterban.people.service import visible_row
+from achterban.people.tables import ContactPoint, Interaction, Person, PersonTag
+from achterban.platform import db
+from achterban.platform.auth import Actor
+from achterban.platform.errors import Problem
+from achterban.platform.i18n import _
+
+GROUP_LIMIT = 5000
+LIVE = "p.erased_at IS NULL AND p.merged_into IS NULL"
+
+
+async def _groups(sql: str) -> list[list[int]]:
+    rows = await db.raw(sql)
+    groups = []
+    for row in rows:
+        ids = row["ids"]
+        ids = [int(i) for i in (ids.split(",") if isinstance(ids, str) else ids)]
+        groups.append(sorted(set(ids)))
+    return groups
+
+
+def _agg() -> str:
+    return "array_agg(p.id)" if db.is_postgres() else "group_concat(p.id)"
+
+
+async def _evidence() -> dict[tuple[int, int], set[str]]:
+    agg = _agg()
+    queries = {
+        "same e-mail address": (
+            f"SELECT {agg} AS ids FROM contact_point c JOIN person p ON p.id = c.person "
+            f"WHERE c.kind = 'email' AND {LIVE} GROUP BY c.value HAVING count(DISTINCT p.id) > 1"
+        ),
+        "same phone number": (
+            f"SELECT {agg} AS ids FROM contact_point c JOIN person p ON p.id = c.person "
+            f"WHERE c.kind = 'phone' AND {LIVE} GROUP BY c.value HAVING count(DISTINCT p.id) > 1"
+        ),
+        "same name and address": (
+            f"SELECT {agg} AS ids FROM person p WHERE {LIVE} AND p.sort_name <> '' "
+            "AND p.postcode <> '' AND p.house_number <> '' "
+            "GROUP BY p.sort_name, p.postcode, p.house_number HAVING count(*) > 1"
+        ),
+        "same name in the same household": (
+            f"SELECT {agg} AS ids FROM person p WHERE {LIVE} AND p.household IS NOT NULL "
+            "AND p.sort_name <> '' GROUP BY p.household, p.sort_name HAVING count(*) > 1"
+        ),
+    }
+    evidence: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for reason, sql in queries.items():
+        for ids in await _groups(sql + f" LIMIT {GROUP_LIMIT}"):
+            for i, a in enumerate(ids):
+                for b in ids[i + 1 :]:
+                    evidence[(a, b)].add(reason)
+    return evidence
+
+
+async def candidates(actor: Actor, limit: int = 50, offset: int = 0) -> list[Candidate]:
+    evidence = await _evidence()
+    decided = {
+        (r["person_low"], r["person_high"])
+        for r in await DedupeDecision.select(DedupeDecision.person_low, DedupeDecision.person_high)
+    }
+    scored = sorted(
+        ((rules.score(reasons), pair, sorted(reasons)) for pair, reasons in evidence.items()
+         if pair not in decided),
+        key=lambda item: (-item[0], item[1]),
+    )  # fmt: skip
+    ids = sorted({i for _, p, _ in scored for i in p})
+    where = [Person.id.is_in(ids or [-1])]
+    visible = scope.visible_where(actor)
+    if visible is not None:
+        where.append(visible)
+    rows = await Person.select(*search.SUMMARY_COLUMNS).where(search.combine(where))
+    people = {s.id: s for s in await search.summaries(rows)}
+    result = [
+        Candidate(score=score, reasons=reasons, a=people[a], b=people[b])
+        for score, (a, b), reasons in scored
+        if a in people and b in people
+    ]
+    return result[offset : offset + limit]
+
+
+async def do_mark_not_duplicate(actor: Actor, a: int, b: int) -> None:
+    low, high = rules.pair(a, b)
+    async with db.transaction():
+        await visible_row(actor, low)
+        await visible_row(actor, high)
+        if not await DedupeDecision.exists().where(
+            (DedupeDecision.person_low == low) & (DedupeDecision.person_high == high)
+        ):
+            await DedupeDecision(
+                person_low=low, person_high=high, actor_id=actor.user_id, at=datetime.now(UTC)
+            ).save()
+        await audit.record(actor, "person.not_duplicate", "person", low, {"other": high})
+
+
+FILLABLE = (
+    "first_name", "infix", "last_name", "date_of_birth", "email", "phone", "external_ref",
+    "address_raw", "street", "house_number", "house_number_addition", "unit", "postcode",
+    "city", "state", "country", "region", "district", "household", "point_person",
+)  # fmt: skip
+
+
+async def do_merge(actor: Actor, survivor_id: int, merged_id: int) -> None:
+    """Move everything of ``merged_id`` to ``survivor_id``; the merged record points to it."""
+    if survivor_id == merged_id:
+        raise Problem(400, _("A person cannot be merged with themselves."), kind="validation")
+    async with db.transaction():
+        survivor = await visible_row(actor, survivor_id)
+        merged = await visible_row(actor, merged_id)
+        for table in (Interaction, Donation, Mandate, Membership, ConsentEvent):
+            await table.update({table.person: survivor_id}).where(table.person == merged_id)  # type: ignore[attr-defined]
+        await _move_unique(ContactPoint, survivor_id, merged_id, ("kind", "value"))
+        await _move_unique(PersonTag, survivor_id, merged_id, ("tag",))
+        values: dict[Any, Any] = {
+            getattr(Person, f): merged[f] for f in FILLABLE if not survivor[f] and merged[f]
+        }
+        values[Person.support_level] = max(
+            (v for v in (survivor["support_level"], merged["support_level"]) if v is not None),
+            default=None,
+        )
+        for flag in ("voted_for_us", "is_volunteer", "is_ambassador", "do_not_contact"):
+            values[getattr(Person, flag)] = bool(survivor[flag] or merged[flag])
+        if merged["last_contact_at"] and (
+            not survivor["last_contact_at"]
+            or merged["last_contact_at"] > survivor["last_contact_at"]
+        ):
+            values[Person.last_contact_at] = merged["last_contact_at"]
+        values[Person.updated_at] = datetime.now(UTC)
+        await Person.update(values).where(Person.id == survivor_id)
+        await Person.update({Person.merged_into: survivor_id}).where(Person.id == merged_id)
+        await audit.record(actor, "person.merge", "person", survivor_id, {"merged": merged_id})
+
+
+async def _move_unique(table: Any, survivor_id: int, merged_id: int, key: tuple[str, ...]) -> None:
+    have = {
+        tuple(r[k] for k in key)
+        for r in await table.select(*[getattr(table, k) for k in key]).where(
+            table.person == survivor_id
+        )
+    }
+    for row in await table.select().where(table.person == merged_id):
+        if tuple(row[k] for k in key) in have:
+            await table.delete().where(table.id == row["id"])
+        else:
+            values = {table.person: survivor_id}
+            if "is_primary" in row:
+                values[table.is_primary] = False
+            await table.update(values).where(table.id == row["id"])

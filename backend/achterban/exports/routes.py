@@ -1,0 +1,41 @@
+import os
+from typing import Literal
+
+from litestar import get
+from litestar.background_tasks import BackgroundTask
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromQuery
+from litestar.response import File, Stream
+
+from achterban.exports import service
+from achterban.people.routes import person_filter
+from achterban.people.schemas import PersonFilter
+from achterban.platform.auth import Actor, requires
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@get(
+    "/api/people/export",
+    operation_id="exportPeople",
+    guards=[requires("people.export")],
+    dependencies={"f": Provide(person_filter)},
+    tags=["people"],
+    summary="Export the filtered people list as CSV or XLSX",
+)
+async def export_people(
+    actor: NamedDependency[Actor],
+    f: NamedDependency[PersonFilter],
+    format: FromQuery[Literal["csv", "xlsx"]] = "csv",
+) -> Stream | File:
+    if format == "xlsx":
+        path = await service.xlsx_file(actor, f)
+        return File(
+            path, filename="people.xlsx", media_type=XLSX,
+            background=BackgroundTask(os.unlink, path),
+        )  # fmt: skip
+    return Stream(
+        service.csv_stream(actor, f),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="people.csv"'},
+    )

@@ -1,0 +1,72 @@
+"""Memberships: join, renew, cancel; the status follows from the dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from achterban.audit import service as audit
+from achterban.memberships import rules
+from achterban.memberships.schemas import Membership, MembershipChange, MembershipCreate
+from achterban.memberships.tables import Membership as Row
+from achterban.people.service import visible_row
+from achterban.platform import db
+from achterban.platform.auth import Actor
+from achterban.platform.errors import Problem
+from achterban.platform.i18n import _
+
+
+def to_schema(row: dict[str, Any], today: date | None = None) -> Membership:
+    return Membership(
+        id=row["id"], person_id=row["person"], branch=row["branch"], plan=row["plan"],
+        dues_cents=row["dues_cents"], since=row["since"], until=row["until"],
+        cancelled_on=row["cancelled_on"],
+        status=rules.status(row["since"], row["until"], row["cancelled_on"], today or date.today()),
+    )  # fmt: skip
+
+
+async def list_for(actor: Actor, person_id: int) -> list[Membership]:
+    await visible_row(actor, person_id)
+    rows = await Row.select().where(Row.person == person_id).order_by(Row.since, ascending=False)
+    return [to_schema(r) for r in rows]
+
+
+async def do_create(actor: Actor, person_id: int, data: MembershipCreate) -> Membership:
+    if data.dues_cents < 0:
+        raise Problem(400, _("Dues cannot be negative."), kind="validation",
+                      errors=[{"key": "dues_cents", "message": "negative"}])  # fmt: skip
+    since = data.since or date.today()
+    if data.until is not None and data.until < since:
+        raise Problem(400, _("A membership cannot end before it starts."), kind="validation",
+                      errors=[{"key": "until", "message": "before since"}])  # fmt: skip
+    async with db.transaction():
+        await visible_row(actor, person_id)
+        row = Row(
+            person=person_id, branch=data.branch.strip(), plan=data.plan.strip() or "standard",
+            dues_cents=data.dues_cents, since=since, until=data.until,
+            created_at=datetime.now(UTC),
+        )  # fmt: skip
+        await row.save()
+        await audit.record(actor, "membership.create", "person", person_id, {"membership": row.id})
+    return to_schema(row.to_dict())
+
+
+async def do_change(actor: Actor, membership_id: int, data: MembershipChange) -> Membership:
+    """Renew (a later ``until``) or cancel (``cancelled_on``)."""
+    async with db.transaction():
+        row = await Row.select().where(Row.id == membership_id).first()
+        if row is None:
+            raise Problem(404, _("No such membership."), kind="not-found")
+        await visible_row(actor, row["person"])
+        values: dict[Any, Any] = {}
+        if data.until is not None:
+            values[Row.until] = data.until
+        if data.cancelled_on is not None:
+            values[Row.cancelled_on] = data.cancelled_on
+        if values:
+            await Row.update(values).where(Row.id == membership_id)
+        action = "membership.cancel" if data.cancelled_on else "membership.renew"
+        await audit.record(actor, action, "person", row["person"], {"membership": membership_id})
+        changed = await Row.select().where(Row.id == membership_id).first()
+    assert changed is not None
+    return to_schema(changed)

@@ -1,0 +1,95 @@
+"""A person can see everything we hold, and erasure removes them everywhere, for good."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+
+from achterban.people.tables import ErasureLedger, Interaction, Person
+
+
+async def _person(client):
+    email = f"g.{uuid.uuid4().hex[:6]}@example.org"
+    person = (await client.post("/api/people", json={
+        "first_name": "Greet", "last_name": f"Privé{uuid.uuid4().hex[:4]}", "emails": [email],
+        "address": "Vismarkt 2, 9712 CB Groningen", "tags": ["gdpr"], "language": "nl",
+    })).json()  # fmt: skip
+    pid = person["id"]
+    await client.post(
+        f"/api/people/{pid}/consent",
+        json={"purpose": "newsletter", "channel": "email", "status": "granted"},
+    )
+    await client.post(f"/api/people/{pid}/interactions", json={
+        "channel": "phone", "direction": "out", "subject": "Spoke about her illness",
+        "notes": "private notes",
+    })  # fmt: skip
+    await client.post(f"/api/people/{pid}/mandates", json={
+        "iban": "NL91ABNA0417164300", "amount_cents": 1000, "frequency": "monthly",
+    })  # fmt: skip
+    return person, email
+
+
+async def test_subject_access_holds_consent_history_and_who_read_the_record(app, admin_client):
+    person, email = await _person(admin_client)
+    await admin_client.get(f"/api/people/{person['id']}")
+    export = (await admin_client.get(f"/api/people/{person['id']}/subject-access")).json()
+    assert export["person"]["email"] == email
+    assert [c["status"] for c in export["consent"]] == ["granted"]
+    assert export["mandates"][0]["iban"] == "NL91ABNA0417164300"
+    assert export["interactions"][0]["subject"] == "Spoke about her illness"
+    assert "person.read" in {r["action"] for r in export["record_access"]}
+
+
+async def test_subject_access_pdf_is_a_readable_pdf(app, admin_client, tmp_dir):
+    person, _email = await _person(admin_client)
+    response = await admin_client.get(f"/api/people/{person['id']}/subject-access.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    path = tmp_dir / "sar.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Wat wij over u bewaren" in text and person["last_name"] in text
+
+
+async def test_erasure_removes_the_person_everywhere_and_keeps_counts(app, admin_client):
+    person, email = await _person(admin_client)
+    pid = person["id"]
+    response = await admin_client.post(f"/api/people/{pid}/erase", json={"reason": "request"})
+    assert response.status_code == 204
+    assert (await admin_client.get(f"/api/people/{pid}")).status_code == 404
+    assert (await admin_client.get("/api/people", params={"q": email})).json()["total"] == 0
+    export = await admin_client.get("/api/people/export", params={"tag": "gdpr"})
+    assert email not in export.text and person["last_name"] not in export.text
+    row = await Person.select().where(Person.id == pid).first()
+    assert (row["first_name"], row["email"], row["address_raw"]) == ("", None, "")
+    interactions = await Interaction.select().where(Interaction.person == pid)
+    assert (
+        len(interactions) == 1
+        and interactions[0]["notes"] == ""
+        and interactions[0]["subject"] == ""
+    )
+    assert await ErasureLedger.exists().where(ErasureLedger.person_id == pid)
+
+
+async def test_erasure_needs_a_reason_and_the_permission(app, admin_client):
+    person, _email = await _person(admin_client)
+    response = await admin_client.post(f"/api/people/{person['id']}/erase", json={"reason": " "})
+    assert response.status_code == 400
+
+
+async def test_a_restored_backup_is_cleaned_again(app, admin_client, test_env):
+    person, email = await _person(admin_client)
+    pid = person["id"]
+    await admin_client.post(f"/api/people/{pid}/erase", json={"reason": "request"})
+    # the backup from before the erasure is restored
+    await Person.update(
+        {Person.first_name: "Greet", Person.email: email, Person.erased_at: None}
+    ).where(Person.id == pid)
+    result = subprocess.run(
+        [sys.executable, "-m", "achterban.cli", "gdpr", "reapply-erasures"],
+        env=test_env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Erasure re-applied to 1 people" in result.stdout
+    row = await Person.select().where(Person.id == pid).first()
+    assert row["first_name"] == "" and row["email"] is None and row["erased_at"] is not None
