@@ -35,7 +35,10 @@ async def seed() -> list[str]:
             ),
         )
         created += 1
+    from achterban.demo_people import seed_people
+
     lines = [f"Demo data ready ({created} users added)."]
+    lines += await seed_people()
     lines.append("Sign in at http://127.0.0.1:8000 with one of:")
     for email, _, role, _, _ in DEMO_USERS:
         lines.append(f"  {email:<32} {role:<20} password: {DEMO_PASSWORD}")

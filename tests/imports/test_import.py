@@ -160,3 +160,15 @@ async def test_the_cli_imports_with_a_summary(app, test_env, tmp_dir):
     assert (
         missing.returncode != 0 and "Error:" in missing.stderr and "Traceback" not in missing.stderr
     )
+
+
+async def test_the_same_person_twice_in_one_file_is_one_person(app, admin_client, tmp_dir):
+    email = f"twice.{uuid.uuid4().hex[:6]}@example.org"
+    path = _csv(
+        tmp_dir,
+        [["name", "email", "tags"], ["Ria Kok", email, "a"], ["R. Kok", email.upper(), "b"]],
+    )  # noqa: E501
+    status = await _upload(admin_client, path)
+    assert (status["created"], status["updated"]) == (1, 0)
+    person = (await admin_client.get("/api/people", params={"q": email})).json()["items"]
+    assert len(person) == 1 and person[0]["tags"] == ["a", "b"]

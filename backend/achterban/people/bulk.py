@@ -102,6 +102,15 @@ def _columns(record: Record) -> dict[str, Any]:
     return columns
 
 
+def _identity(record: Record) -> list[str]:
+    keys = [f"ref:{record.external_ref}"] if record.external_ref else []
+    keys += [f"cp:{v}" for v in (*record.emails, *record.phones)]
+    place = (record.sort_name, record.address.get("postcode"), record.address.get("house_number"))
+    if all(place):
+        keys.append("place:" + "|".join(str(p) for p in place))
+    return keys
+
+
 async def upsert(
     records: list[Record], *, source: str, source_detail: str, actor_id: int | None
 ) -> BatchResult:
@@ -115,17 +124,16 @@ async def upsert(
     }
     households = await _households(records, families)
     new = [(i, r) for i, r in enumerate(records) if i not in matches]
-    # the same person twice in one batch (same e-mail) is one person
+    # the same person twice in one batch is one person, matched as against the database
     seen: dict[str, int] = {}
     first_of: dict[int, int] = {}
     for i, r in new:
-        for value in r.emails or r.phones:
-            if value in seen:
-                first_of[i] = seen[value]
-                break
+        keys = _identity(r)
+        earlier = next((seen[k] for k in keys if k in seen), None)
+        if earlier is not None:
+            first_of[i] = earlier
         else:
-            for value in r.emails or r.phones:
-                seen[value] = i
+            seen.update(dict.fromkeys(keys, i))
     inserts = [(i, r) for i, r in new if i not in first_of]
     ids: dict[int, int] = dict(matches)
     if inserts:

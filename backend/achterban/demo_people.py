@@ -1,0 +1,80 @@
+"""Demo supporters: an import with a bad line, households, consent, members, donors, contacts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from achterban.consent import service as consent
+from achterban.consent.schemas import ConsentInput
+from achterban.donations import service as donations
+from achterban.donations.schemas import GiftCreate, MandateCreate
+from achterban.imports import service as imports
+from achterban.memberships import service as memberships
+from achterban.memberships.schemas import MembershipCreate
+from achterban.people import service as people
+from achterban.people.schemas import InteractionCreate, PersonCreate
+from achterban.people.tables import Person
+from achterban.platform import jobs
+from achterban.platform.auth import SYSTEM
+
+DEMO_CSV = Path(__file__).resolve().parent / "data" / "demo" / "people.csv"
+
+
+async def seed_people() -> list[str]:
+    if await Person.exists().where(Person.external_ref == "D-1001"):
+        return ["Demo supporters are there already."]
+    key = await imports.start_import(SYSTEM, DEMO_CSV, DEMO_CSV.name, None, "demo", wake=False)
+    await jobs.execute({}, key)
+    status = await imports.status(SYSTEM, key)
+    ids = {
+        r["external_ref"]: r["id"]
+        for r in await Person.select(Person.id, Person.external_ref).where(Person.source == "demo")
+    }
+    today = date.today()
+    for ref, branch, since, until in (
+        ("D-1001", "Groningen", today - timedelta(days=900), today + timedelta(days=200)),
+        ("D-1003", "Groningen", today - timedelta(days=10), None),
+        ("D-1005", "Leeuwarden", today - timedelta(days=800), today - timedelta(days=20)),
+        ("D-1010", "Middelburg", today - timedelta(days=2000), today - timedelta(days=400)),
+    ):
+        await memberships.do_create(
+            SYSTEM,
+            ids[ref],
+            MembershipCreate(branch=branch, dues_cents=3000, since=since, until=until),
+        )
+    await donations.do_add_gift(
+        SYSTEM, ids["D-1004"], GiftCreate(amount_cents=25000, campaign="verkiezingen")
+    )  # noqa: E501
+    await donations.do_add_gift(
+        SYSTEM, ids["D-1012"], GiftCreate(amount_cents=10000, currency="USD")
+    )
+    await donations.do_create_mandate(
+        SYSTEM, ids["D-1008"],
+        MandateCreate(iban="NL91ABNA0417164300", amount_cents=1000, frequency="monthly"),
+    )  # fmt: skip
+    await consent.do_record_consent(
+        SYSTEM, ids["D-1009"],
+        ConsentInput(purpose="fundraising", channel="phone", status="withdrawn", source="form",
+                     wording="Bel mij niet voor geld."),
+    )  # fmt: skip
+    for ref, channel, subject, value_adding in (
+        ("D-1001", "phone", "Bedankt voor tien jaar lidmaatschap", True),
+        ("D-1003", "visit", "Kennismaking nieuwe vrijwilliger", True),
+        ("D-1011", "email", "Town hall invitation", True),
+        ("D-1004", "post", "Kwitantie gift", False),
+    ):
+        await people.do_add_interaction(
+            SYSTEM, ids[ref],
+            InteractionCreate(channel=channel, direction="out", subject=subject, value_adding=value_adding),  # noqa: E501
+        )  # fmt: skip
+    # a staff member enters Anna again by hand: a duplicate to find and merge
+    await people.do_create_person(SYSTEM, PersonCreate(
+        first_name="Anna", infix="de", last_name="Vries", emails=["a.devries@example.net"],
+        address="Vismarkt 12, 9712 CB Groningen", source="demo",
+    ))  # fmt: skip
+    return [
+        f"Demo supporters imported from {DEMO_CSV.name}: {status.created} people, "
+        f"{status.bad} bad line(s) reported (see GET /api/imports/{key}).",
+        "Anna de Vries appears twice (a duplicate to merge); Greet Mulder's address needs review.",
+    ]
