@@ -45,7 +45,7 @@ async def seed_people() -> list[str]:
         )
     await donations.do_add_gift(
         SYSTEM, ids["D-1004"], GiftCreate(amount_cents=25000, campaign="verkiezingen")
-    )  # noqa: E501
+    )
     await donations.do_add_gift(
         SYSTEM, ids["D-1012"], GiftCreate(amount_cents=10000, currency="USD")
     )
@@ -58,16 +58,17 @@ async def seed_people() -> list[str]:
         ConsentInput(purpose="fundraising", channel="phone", status="withdrawn", source="form",
                      wording="Bel mij niet voor geld."),
     )  # fmt: skip
-    for ref, channel, subject, value_adding in (
-        ("D-1001", "phone", "Bedankt voor tien jaar lidmaatschap", True),
-        ("D-1003", "visit", "Kennismaking nieuwe vrijwilliger", True),
-        ("D-1011", "email", "Town hall invitation", True),
-        ("D-1004", "post", "Kwitantie gift", False),
-    ):
-        await people.do_add_interaction(
-            SYSTEM, ids[ref],
-            InteractionCreate(channel=channel, direction="out", subject=subject, value_adding=value_adding),  # noqa: E501
-        )  # fmt: skip
+    contacts = [
+        ("D-1001", InteractionCreate(channel="phone", direction="out", value_adding=True,
+                                     subject="Bedankt voor tien jaar lidmaatschap")),
+        ("D-1003", InteractionCreate(channel="visit", direction="out", value_adding=True,
+                                     subject="Kennismaking nieuwe vrijwilliger")),
+        ("D-1011", InteractionCreate(channel="email", direction="out", value_adding=True,
+                                     subject="Town hall invitation")),
+        ("D-1004", InteractionCreate(channel="post", direction="out", subject="Kwitantie gift")),
+    ]  # fmt: skip
+    for ref, contact in contacts:
+        await people.do_add_interaction(SYSTEM, ids[ref], contact)
     # a staff member enters Anna again by hand: a duplicate to find and merge
     await people.do_create_person(SYSTEM, PersonCreate(
         first_name="Anna", infix="de", last_name="Vries", emails=["a.devries@example.net"],

@@ -167,7 +167,7 @@ async def test_the_same_person_twice_in_one_file_is_one_person(app, admin_client
     path = _csv(
         tmp_dir,
         [["name", "email", "tags"], ["Ria Kok", email, "a"], ["R. Kok", email.upper(), "b"]],
-    )  # noqa: E501
+    )
     status = await _upload(admin_client, path)
     assert (status["created"], status["updated"]) == (1, 0)
     person = (await admin_client.get("/api/people", params={"q": email})).json()["items"]
