@@ -19,6 +19,7 @@ from achterban import __version__, worker
 from achterban.audit.routes import AuditController
 from achterban.consent.routes import ConsentController
 from achterban.dedupe.routes import DedupeController
+from achterban.districts.routes import DistrictController
 from achterban.donations.routes import DonationController
 from achterban.exports.routes import export_people
 from achterban.gdpr.routes import GdprController
@@ -48,6 +49,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     DonationController,
     DedupeController,
     GdprController,
+    DistrictController,
     # the SPA's catch-all stays last
     spa_root,
     spa,

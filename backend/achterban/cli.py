@@ -212,6 +212,56 @@ def import_people(file: Path, maps: tuple[str, ...], source: str) -> None:
 
 
 @main.group()
+def districts() -> None:
+    """Maps and parliaments."""
+
+
+@districts.command("load")
+@click.argument("country", type=click.Choice(["us", "nl"]))
+@click.option("--zccd", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--legislators", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--offices", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--pc4", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--valid-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
+def districts_load(
+    country: str, zccd: Path | None, legislators: Path | None, offices: Path | None,
+    pc4: Path | None, valid_from: Any,
+) -> None:  # fmt: skip
+    """Load the shipped (or given) district data; loading twice adds nothing."""
+    from achterban.districts import loaders
+
+    kwargs: dict[str, Any] = {"valid_from": valid_from.date()} if valid_from else {}
+
+    async def main() -> str:
+        if country == "us":
+            areas = await loaders.load_us_zccd(zccd or loaders.US_ZCCD, **kwargs)
+            reps = await loaders.load_us_legislators(
+                legislators or loaders.US_LEGISLATORS, offices or loaders.US_OFFICES, **kwargs
+            )
+            return f"US: {areas} postcode areas and {reps} representatives added."
+        areas = await loaders.load_nl_pc4(pc4 or loaders.NL_PC4, **kwargs)
+        return f"NL: {areas} postcode areas added."
+
+    try:
+        click.echo(run(main))
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(f"the file does not have the expected shape: {exc}") from exc
+
+
+@main.command()
+@click.argument("address")
+@click.option("--country", type=click.Choice(["US", "NL"]), default=None)
+def resolve(address: str, country: str | None) -> None:
+    """Show the districts and representatives of an address, and why."""
+    import msgspec
+
+    from achterban.districts.service import resolve as do_resolve
+
+    result = run(lambda: do_resolve(address, country))
+    click.echo(msgspec.json.format(msgspec.json.encode(result), indent=2).decode())
+
+
+@main.group()
 def gdpr() -> None:
     """Data-subject rights."""
 

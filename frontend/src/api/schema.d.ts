@@ -175,6 +175,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/districts/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The districts and representatives of an address, and why */
+        get: operations["resolveAddress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -698,13 +715,6 @@ export interface components {
             items: components["schemas"]["AuditEvent"][];
             next_before_id: number | null;
         };
-        /** Candidate */
-        Candidate: {
-            a: components["schemas"]["PersonSummary"];
-            b: components["schemas"]["PersonSummary"];
-            reasons: string[];
-            score: number;
-        };
         /** ChainCheck */
         ChainCheck: {
             checked: number;
@@ -1059,6 +1069,23 @@ export interface components {
             rows: string[][];
             unmapped_columns: string[];
         };
+        /** RepresentativeRef */
+        RepresentativeRef: {
+            chamber: string;
+            id: number;
+            name: string;
+            office_ids: number[];
+            party: string;
+        };
+        /** Resolution */
+        Resolution: {
+            ambiguous: boolean;
+            candidates: components["schemas"]["districts_schemas_Candidate"][];
+            parsed: {
+                [key: string]: unknown;
+            };
+            reason: string;
+        };
         /** Session */
         Session: {
             csrf_token: string;
@@ -1126,6 +1153,22 @@ export interface components {
             password?: string;
             regions?: string[];
             role?: "admin" | "organiser" | "regional_organiser" | "representative" | "caseworker" | "volunteer";
+        };
+        /** Candidate */
+        dedupe_schemas_Candidate: {
+            a: components["schemas"]["PersonSummary"];
+            b: components["schemas"]["PersonSummary"];
+            reasons: string[];
+            score: number;
+        };
+        /** Candidate */
+        districts_schemas_Candidate: {
+            district: string;
+            kind: string;
+            name: string;
+            /** @default  */
+            note: string;
+            representatives: components["schemas"]["RepresentativeRef"][];
         };
     };
     responses: never;
@@ -1389,7 +1432,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Candidate"][];
+                    "application/json": components["schemas"]["dedupe_schemas_Candidate"][];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -1465,6 +1508,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    resolveAddress: {
+        parameters: {
+            query: {
+                address: string;
+                country?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Resolution"];
+                };
             };
             /** @description Bad request syntax or unsupported method */
             400: {

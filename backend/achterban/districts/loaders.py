@@ -1,0 +1,176 @@
+"""Load maps and parliaments as data: US ZCTA → congressional district, US legislators and
+their offices, Dutch PC4 → municipality → province. Loading the same file twice adds
+nothing; a later ``valid_from`` is a new version that closes the one before."""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from datetime import date, timedelta
+from pathlib import Path
+
+import yaml
+
+from achterban.districts.tables import Jurisdiction, Office, PostcodeArea, Representative
+from achterban.people.address_nl import province_code
+from achterban.platform import bulk, db
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+US_ZCCD = DATA / "us" / "zccd.csv"
+US_LEGISLATORS = DATA / "us" / "legislators-current.yaml"
+US_OFFICES = DATA / "us" / "legislators-district-offices.yaml"
+NL_PC4 = DATA / "nl" / "pc4_gemeente.csv"
+CONGRESS_119 = date(2025, 1, 3)
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def district_code(state: str, cd: int) -> str:
+    """US-NY-12; an at-large seat (cd 0) is US-AK-AL."""
+    return f"US-{state}-{'AL' if cd == 0 else cd}"
+
+
+def slug(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+class Versioned:
+    """Jurisdictions of one load: reuse a row of the same version, close older versions."""
+
+    def __init__(self, valid_from: date, source: str) -> None:
+        self.valid_from, self.source = valid_from, source
+        self.ids: dict[str, int] = {}
+
+    async def get(self, code: str, name: str, kind: str, parent: str | None = None) -> int:
+        if code in self.ids:
+            return self.ids[code]
+        rows = await Jurisdiction.select().where(Jurisdiction.code == code)
+        same = [r for r in rows if r["valid_from"] == self.valid_from]
+        if same:
+            self.ids[code] = same[0]["id"]
+            return self.ids[code]
+        for older in rows:
+            if older["valid_to"] is None and older["valid_from"] < self.valid_from:
+                await Jurisdiction.update(
+                    {Jurisdiction.valid_to: self.valid_from - timedelta(days=1)}
+                ).where(Jurisdiction.id == older["id"])
+        row = Jurisdiction(
+            code=code, name=name, kind=kind, valid_from=self.valid_from, source=self.source,
+            parent=self.ids.get(parent) if parent else None,
+        )  # fmt: skip
+        await row.save()
+        self.ids[code] = row.id
+        return int(row.id)
+
+
+async def _postcodes(country: str, areas: list[tuple[str, int, int]]) -> int:
+    """Add (postcode, jurisdiction id, weight) rows that are not there yet."""
+    ids = list({j for _, j, _ in areas})
+    rows = await bulk.select_in(PostcodeArea, ["postcode", "jurisdiction"], {"jurisdiction": ids})
+    have = {(r["postcode"], r["jurisdiction"]) for r in rows}
+    new = [
+        {"country": country, "postcode": p, "jurisdiction": j, "weight": w}
+        for p, j, w in areas
+        if (p, j) not in have
+    ]
+    await bulk.insert(PostcodeArea, new)
+    return len(new)
+
+
+async def load_us_zccd(path: Path = US_ZCCD, valid_from: date = CONGRESS_119) -> int:
+    versions = Versioned(valid_from, f"zccd:{path.name}")
+    async with db.transaction():
+        await versions.get("US", "United States", "country")
+        areas = []
+        with path.open(newline="") as handle:
+            for row in csv.DictReader(handle):
+                state, cd = row["state_abbr"], int(row["cd"])
+                await versions.get(f"US-{state}", state, "state", "US")
+                code = district_code(state, cd)
+                name = f"{state} {'at-large' if cd == 0 else cd}"
+                district = await versions.get(code, name, "congressional_district", f"US-{state}")
+                areas.append((row["zcta"], district, 0))
+        added = await _postcodes("US", areas)
+    invalidate()
+    return added
+
+
+async def load_us_legislators(
+    current: Path = US_LEGISLATORS, offices: Path = US_OFFICES, valid_from: date = CONGRESS_119
+) -> int:
+    people = yaml.load(current.read_text(), Loader=Loader)
+    office_list = {
+        o["id"]["bioguide"]: o.get("offices", [])
+        for o in yaml.load(offices.read_text(), Loader=Loader)
+    }
+    versions = Versioned(valid_from, f"legislators:{current.name}")
+    added = 0
+    async with db.transaction():
+        await versions.get("US", "United States", "country")
+        for person in people:
+            term = person["terms"][-1]
+            state = term["state"]
+            await versions.get(f"US-{state}", state, "state", "US")
+            if term["type"] == "sen":
+                chamber, code = "senate", f"US-{state}"
+            else:
+                chamber, code = "house", district_code(state, int(term.get("district") or 0))
+                district = int(term.get("district") or 0)
+                await versions.get(code, f"{state} {'at-large' if district == 0 else district}",
+                                   "congressional_district", f"US-{state}")  # fmt: skip
+            bioguide = person["id"]["bioguide"]
+            if await Representative.exists().where(
+                (Representative.external_id == bioguide) & (Representative.valid_from == valid_from)
+            ):
+                continue
+            name = (
+                person["name"].get("official_full")
+                or f"{person['name']['first']} {person['name']['last']}"
+            )
+            rep = Representative(
+                external_id=bioguide, name=name, chamber=chamber, party=term.get("party", ""),
+                jurisdiction=versions.ids[code], valid_from=valid_from,
+                contact={"phone": term.get("phone", ""), "url": term.get("url", ""),
+                         "address": term.get("address", "")},
+            )  # fmt: skip
+            await rep.save()
+            added += 1
+            for office in office_list.get(bioguide, []):
+                parts = (
+                    office.get("address"),
+                    office.get("suite"),
+                    office.get("building"),
+                    office.get("city"),
+                    f"{office.get('state', '')} {office.get('zip', '')}",
+                )
+                address = ", ".join(str(p).strip() for p in parts if p and str(p).strip())
+                await Office(
+                    name=f"{name} — {office.get('city', '')}", representative=rep.id,
+                    address=address, phone=office.get("phone", ""), kind="district",
+                ).save()  # fmt: skip
+    invalidate()
+    return added
+
+
+async def load_nl_pc4(path: Path = NL_PC4, valid_from: date = date(2026, 1, 1)) -> int:
+    versions = Versioned(valid_from, f"pc4:{path.name}")
+    async with db.transaction():
+        await versions.get("NL", "Nederland", "country")
+        areas = []
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                province = province_code(row["provincie"]) or f"NL-{slug(row['provincie'])}"
+                await versions.get(province, row["provincie"], "province", "NL")
+                code = f"NL-GM-{slug(row['gemeente'])}"
+                municipality = await versions.get(code, row["gemeente"], "municipality", province)
+                areas.append((row["pc4"], municipality, int(row["n_addresses"] or 0)))
+        added = await _postcodes("NL", areas)
+    invalidate()
+    return added
+
+
+def invalidate() -> None:
+    from achterban.districts import service
+
+    service.cache.clear()

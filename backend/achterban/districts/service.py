@@ -1,0 +1,123 @@
+"""Resolve an address to its districts and representatives, from an in-memory index.
+
+The index (postcode → districts, district → representatives → offices) is built once per
+process from the current versions and dropped when a loader runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date
+from typing import Any
+
+from achterban.districts import rules
+from achterban.districts.schemas import Candidate, RepresentativeRef, Resolution
+from achterban.districts.tables import Jurisdiction, Office, PostcodeArea, Representative
+from achterban.people.addresses import ParsedAddress, parse_address
+
+cache: dict[date, Index] = {}
+
+
+@dataclass
+class Index:
+    areas: dict[tuple[str, str], list[rules.Area]] = field(default_factory=dict)
+    by_code: dict[str, rules.Area] = field(default_factory=dict)
+    reps: dict[str, list[RepresentativeRef]] = field(default_factory=dict)
+
+
+def _current(on: date) -> Any:
+    return (Jurisdiction.valid_from <= on) & (
+        Jurisdiction.valid_to.is_null() | (Jurisdiction.valid_to >= on)
+    )
+
+
+async def index(on: date | None = None) -> Index:
+    on = on or date.today()
+    if on in cache:
+        return cache[on]
+    built = Index()
+    rows = await Jurisdiction.select().where(_current(on))
+    codes = {r["id"]: r["code"] for r in rows}
+    all_codes = {
+        r["id"]: r["code"] for r in await Jurisdiction.select(Jurisdiction.id, Jurisdiction.code)
+    }
+    for r in rows:
+        built.by_code[r["code"]] = rules.Area(
+            r["code"], r["name"], r["kind"], all_codes.get(r["parent"], "")
+        )
+    for r in await PostcodeArea.select(
+        PostcodeArea.country, PostcodeArea.postcode, PostcodeArea.jurisdiction
+    ):
+        code = codes.get(r["jurisdiction"])
+        if code:
+            built.areas.setdefault((r["country"], r["postcode"]), []).append(built.by_code[code])
+    offices: dict[int, list[int]] = {}
+    for o in await Office.select(Office.id, Office.representative).where(Office.active == 1):
+        if o["representative"]:
+            offices.setdefault(o["representative"], []).append(o["id"])
+    reps = await Representative.select().where(
+        (Representative.valid_from <= on)
+        & (Representative.valid_to.is_null() | (Representative.valid_to >= on))
+    )
+    for r in reps:
+        code = all_codes.get(r["jurisdiction"])
+        if code:
+            built.reps.setdefault(code, []).append(RepresentativeRef(
+                id=r["id"], name=r["name"], chamber=r["chamber"], party=r["party"],
+                office_ids=sorted(offices.get(r["id"], [])),
+            ))  # fmt: skip
+    cache.clear()
+    cache[on] = built
+    return built
+
+
+def _postcode_key(parsed: ParsedAddress) -> str:
+    if parsed.country == "NL":
+        return parsed.postcode[:4]
+    return parsed.postcode
+
+
+async def resolve(address: str, country: str | None = None, on: date | None = None) -> Resolution:
+    parsed = parse_address(address, country)
+    idx = await index(on)
+    key = _postcode_key(parsed)
+    areas = idx.areas.get((parsed.country, key), []) if key else []
+    fallback = "no postcode could be read: the district is unknown"
+    if key and not areas:
+        fallback = f"postcode {key} is not on the map (a PO box or unique ZIP?)"
+    if not areas and parsed.state:
+        state = f"US-{parsed.state}" if parsed.country == "US" else ""
+        if state in idx.by_code:
+            areas = []
+            fallback += f"; matched on the state {parsed.state} only"
+            candidates = [Candidate(
+                district=state, name=idx.by_code[state].name, kind="state",
+                representatives=idx.reps.get(state, []),
+                note="the state's senators; pick the district when the address is known",
+            )]  # fmt: skip
+            return Resolution(
+                parsed=_parsed(parsed), candidates=candidates, ambiguous=True, reason=fallback
+            )
+    ambiguous, why = rules.reason(key, areas, fallback)
+    candidates = rules.candidates_for(areas, lambda code: idx.reps.get(code, []))
+    if any(c.note for c in candidates):
+        why += "; " + "; ".join(c.note for c in candidates if c.note)
+    return Resolution(
+        parsed=_parsed(parsed), candidates=candidates, ambiguous=ambiguous, reason=why
+    )
+
+
+def district_for(resolution: Resolution) -> str:
+    """The one district of an unambiguous resolution, else ""."""
+    return (
+        resolution.candidates[0].district
+        if len(resolution.candidates) == 1 and not resolution.ambiguous
+        else ""
+    )
+
+
+_FIELDS = tuple(f.name for f in fields(ParsedAddress))
+
+
+def _parsed(parsed: ParsedAddress) -> dict[str, Any]:
+    return {k: v for k in _FIELDS if (v := getattr(parsed, k))}
