@@ -17,6 +17,7 @@ from litestar.types import ControllerRouterHandler
 
 from achterban import __version__, worker
 from achterban.audit.routes import AuditController
+from achterban.casework.routes import CaseController, submit_case
 from achterban.consent.routes import ConsentController
 from achterban.dedupe.routes import DedupeController
 from achterban.districts.routes import DistrictController
@@ -50,6 +51,8 @@ ROUTERS: list[ControllerRouterHandler] = [
     DedupeController,
     GdprController,
     DistrictController,
+    CaseController,
+    submit_case,
     # the SPA's catch-all stays last
     spa_root,
     spa,

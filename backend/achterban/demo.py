@@ -39,7 +39,16 @@ async def seed() -> list[str]:
 
     lines = [f"Demo data ready ({created} users added)."]
     lines += await seed_people()
+    from achterban.demo_casework import seed_cases, seed_offices
+
+    office_logins = await seed_offices()
+    lines += await seed_cases()
     lines.append("Sign in at http://127.0.0.1:8000 with one of:")
     for email, _, role, _, _ in DEMO_USERS:
         lines.append(f"  {email:<32} {role:<20} password: {DEMO_PASSWORD}")
+    lines.append(
+        "Office staff (representatives and caseworkers, same password): "
+        + ", ".join(office_logins[:6])
+        + ", ..."
+    )
     return lines

@@ -18,6 +18,7 @@ from tests.conftest import client_for, make_user, new_token, with_token
 PUBLIC = {
     ("GET", "/api/health"),
     ("POST", "/api/auth/login"),
+    ("POST", "/api/public/cases"),
     ("GET", "/"),
     ("GET", "/{path:path}"),
 }

@@ -11,6 +11,7 @@ ROLES: dict[str, frozenset[str]] = {
             "people.read", "people.write", "people.export", "people.import", "people.gdpr",
             "segments.manage", "journeys.manage", "newsletters.manage",
             "metrics.read", "tasks.read", "tasks.write", "users.read", "jobs.read",
+            "cases.read", "cases.triage",
         }
     ),
     "regional_organiser": frozenset(

@@ -322,3 +322,22 @@ async def do_revoke_token(actor: Actor, token_id: int) -> None:
             raise Problem(404, _("No such token."), kind="not-found")
         await ApiToken.update({ApiToken.revoked_at: _now()}).where(ApiToken.id == token_id)
         await audit.record(actor, "token.revoke", "api_token", token_id)
+
+
+async def throttle(key: str, limit: int, window: timedelta) -> int:
+    """Count a hit on ``key``; the seconds to wait when it had ``limit`` hits in ``window``."""
+    async with db.transaction():
+        row = await LoginThrottle.objects().where(LoginThrottle.key == key).first()
+        now = _now()
+        if row is None:
+            await LoginThrottle(key=key, failures=1, last_failure_at=now).save()
+            return 0
+        if row.blocked_until and row.blocked_until > now:
+            return int((row.blocked_until - now).total_seconds()) + 1
+        hits = 1 if now - row.last_failure_at > window else row.failures + 1
+        blocked = now + window if hits > limit else None
+        await LoginThrottle.update(
+            {LoginThrottle.failures: hits, LoginThrottle.last_failure_at: now,
+             LoginThrottle.blocked_until: blocked}
+        ).where(LoginThrottle.key == key)  # fmt: skip
+        return int(window.total_seconds()) if blocked else 0

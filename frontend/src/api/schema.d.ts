@@ -124,6 +124,228 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListCases */
+        get: operations["listCases"];
+        put?: never;
+        /** CreateCase */
+        post: operations["createCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ExportCases */
+        get: operations["exportCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/groups/{campaign_key}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** AnswerGroup */
+        post: operations["answerCaseGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** ImportCases */
+        post: operations["importCases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetCase */
+        get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close */
+        post: operations["closeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** AddEvent */
+        post: operations["addCaseEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen */
+        post: operations["reopenCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve */
+        post: operations["resolveCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/route": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Route */
+        post: operations["routeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** AddTask */
+        post: operations["addCaseTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/tasks/{task_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** UpdateTask */
+        patch: operations["updateCaseTask"];
+        trace?: never;
+    };
+    "/api/cases/{case_id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transition */
+        post: operations["transitionCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dedupe/candidates": {
         parameters: {
             query?: never;
@@ -590,6 +812,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The public case form (no login) */
+        post: operations["submitCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/schema": {
         parameters: {
             query?: never;
@@ -715,6 +954,134 @@ export interface components {
             items: components["schemas"]["AuditEvent"][];
             next_before_id: number | null;
         };
+        /** Case */
+        Case: {
+            address: string;
+            assignee_id: number | null;
+            campaign_key: string;
+            candidates: {
+                [key: string]: unknown;
+            }[];
+            channel: string;
+            closed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            district: string;
+            due_at: string | null;
+            group_size: number;
+            id: number;
+            language: string;
+            office_id: number | null;
+            overdue: boolean;
+            person_id: number | null;
+            reference: string;
+            resolution: string;
+            routing_reason: string;
+            sensitive: {
+                [key: string]: string;
+            } | null;
+            share_with_agencies: boolean;
+            status: string;
+            subject: string;
+            topic: string;
+        };
+        /** CaseCreate */
+        CaseCreate: {
+            address: string;
+            /**
+             * @default email
+             * @enum {string}
+             */
+            channel: "email" | "phone" | "post" | "visit";
+            description: string;
+            /** @default  */
+            email: string;
+            /**
+             * @default nl
+             * @enum {string}
+             */
+            language: "nl" | "en";
+            /** @default  */
+            name: string;
+            person_id?: number | null;
+            sensitive?: {
+                [key: string]: string;
+            };
+            /** @default false */
+            share_with_agencies: boolean;
+            /**
+             * @default staff
+             * @enum {string}
+             */
+            source: "staff" | "import" | "form";
+            subject: string;
+            topic: string;
+        };
+        /** CaseDetail */
+        CaseDetail: {
+            address: string;
+            assignee_id: number | null;
+            campaign_key: string;
+            candidates: {
+                [key: string]: unknown;
+            }[];
+            channel: string;
+            closed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            district: string;
+            due_at: string | null;
+            events: components["schemas"]["CaseEvent"][];
+            group_size: number;
+            id: number;
+            language: string;
+            office_id: number | null;
+            overdue: boolean;
+            person_id: number | null;
+            reference: string;
+            resolution: string;
+            routing_reason: string;
+            sensitive: {
+                [key: string]: string;
+            } | null;
+            share_with_agencies: boolean;
+            status: string;
+            subject: string;
+            tasks: components["schemas"]["CaseTask"][];
+            topic: string;
+        };
+        /** CaseEvent */
+        CaseEvent: {
+            actor_id: number | null;
+            /** Format: date-time */
+            at: string;
+            body: string;
+            channel: string;
+            detail: {
+                [key: string]: unknown;
+            };
+            direction: string;
+            id: number;
+            kind: string;
+        };
+        /** CasePage */
+        CasePage: {
+            counts: {
+                [key: string]: number;
+            };
+            items: components["schemas"]["Case"][];
+            total: number;
+        };
+        /** CaseTask */
+        CaseTask: {
+            assignee_id: number | null;
+            done_at: string | null;
+            due_at: string | null;
+            id: number;
+            title: string;
+        };
         /** ChainCheck */
         ChainCheck: {
             checked: number;
@@ -785,6 +1152,21 @@ export interface components {
         ErasureInput: {
             reason: string;
         };
+        /** EventCreate */
+        EventCreate: {
+            /** @default  */
+            agency: string;
+            body: string;
+            /** @default  */
+            channel: string;
+            /**
+             * @default
+             * @enum {string}
+             */
+            direction: "in" | "out" | "";
+            /** @enum {string} */
+            kind: "note" | "correspondence" | "referral";
+        };
         /** GiftCreate */
         GiftCreate: {
             amount_cents: number;
@@ -797,6 +1179,12 @@ export interface components {
             currency: "EUR" | "USD";
             received_on?: string | null;
         };
+        /** GroupAnswer */
+        GroupAnswer: {
+            body: string;
+            /** @default email */
+            channel: string;
+        };
         /** Health */
         Health: {
             database: string;
@@ -808,6 +1196,13 @@ export interface components {
             id: number;
             members: components["schemas"]["PersonSummary"][];
             salutation: string;
+        };
+        /** ImportResult */
+        ImportResult: {
+            created: string[];
+            errors: {
+                [key: string]: unknown;
+            }[];
         };
         /** ImportStatus */
         ImportStatus: {
@@ -834,6 +1229,11 @@ export interface components {
             mapping: string;
             /** @default  */
             source: string;
+        };
+        /** IntakeReceipt */
+        IntakeReceipt: {
+            message: string;
+            reference: string;
         };
         /** Interaction */
         Interaction: {
@@ -1069,6 +1469,33 @@ export interface components {
             rows: string[][];
             unmapped_columns: string[];
         };
+        /** PublicCase */
+        PublicCase: {
+            address: string;
+            /**
+             * @default email
+             * @enum {string}
+             */
+            channel: "email" | "phone" | "post" | "visit";
+            description: string;
+            email: string;
+            /** @default false */
+            follow_up_consent: boolean;
+            /**
+             * @default nl
+             * @enum {string}
+             */
+            language: "nl" | "en";
+            name: string;
+            /** @default  */
+            phone: string;
+            /** @default false */
+            share_with_agencies: boolean;
+            subject: string;
+            topic: string;
+            /** @default  */
+            website: string;
+        };
         /** RepresentativeRef */
         RepresentativeRef: {
             chamber: string;
@@ -1086,11 +1513,29 @@ export interface components {
             };
             reason: string;
         };
+        /** Resolve */
+        Resolve: {
+            resolution: string;
+        };
+        /** RoutePick */
+        RoutePick: {
+            office_id: number;
+        };
         /** Session */
         Session: {
             csrf_token: string;
             permissions: string[];
             user: components["schemas"]["User"];
+        };
+        /** TaskCreate */
+        TaskCreate: {
+            assignee_id?: number | null;
+            due_at?: string | null;
+            title: string;
+        };
+        /** TaskUpdate */
+        TaskUpdate: {
+            done: boolean;
         };
         /** TimelineEntry */
         TimelineEntry: {
@@ -1116,6 +1561,13 @@ export interface components {
         TokenCreate: {
             expires_in_days?: number | null;
             name: string;
+        };
+        /** Transition */
+        Transition: {
+            /** @default  */
+            note: string;
+            /** @enum {string} */
+            status: "new" | "triaged" | "assigned" | "waiting" | "resolved" | "closed";
         };
         /** User */
         User: {
@@ -1396,6 +1848,550 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    listCases: {
+        parameters: {
+            query?: {
+                view?: "all" | "mine" | "office" | "triage" | "overdue";
+                status?: string | null;
+                topic?: string | null;
+                district?: string | null;
+                q?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    createCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    exportCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    answerCaseGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupAnswer"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: number;
+                    };
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    importCases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    getCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    closeCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    addCaseEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    reopenCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    resolveCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Resolve"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    routeCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutePick"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    addCaseTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    updateCaseTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    transitionCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Transition"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
             };
             /** @description Bad request syntax or unsupported method */
             400: {
@@ -2712,6 +3708,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TimelineEntry"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    submitCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicCase"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeReceipt"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -1,0 +1,187 @@
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.response import Stream
+
+from achterban.casework import inbox, intake, service
+from achterban.casework.schemas import (
+    CaseCreate,
+    CaseDetail,
+    CasePage,
+    EventCreate,
+    GroupAnswer,
+    ImportResult,
+    IntakeReceipt,
+    PublicCase,
+    Resolve,
+    RoutePick,
+    TaskCreate,
+    TaskUpdate,
+    Transition,
+)
+from achterban.platform.auth import Actor, public, requires
+from achterban.platform.errors import Problem
+
+READ, WRITE = [requires("cases.read")], [requires("cases.write")]
+View = Literal["all", "mine", "office", "triage", "overdue"]
+
+
+@post(
+    "/api/public/cases",
+    operation_id="submitCase",
+    opt=public(),
+    tags=["casework"],
+    status_code=202,
+    summary="The public case form (no login)",
+)
+async def submit_case(request: Request[Any, Any, Any], data: JSONBody[PublicCase]) -> IntakeReceipt:
+    ip = request.client.host if request.client else None
+    receipt = await intake.intake(data, ip)
+    return receipt or IntakeReceipt(reference="", message="Thank you.")
+
+
+class CaseController(Controller):
+    path = "/api/cases"
+    tags = ["casework"]
+
+    @get("/", operation_id="listCases", guards=READ)
+    async def list_cases(
+        self,
+        actor: NamedDependency[Actor],
+        view: FromQuery[View] = "all",
+        status: FromQuery[str | None] = None,
+        topic: FromQuery[str | None] = None,
+        district: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> CasePage:
+        return await inbox.inbox(
+            actor,
+            view=view,
+            status=status,
+            topic=topic,
+            district=district,
+            q=q,
+            limit=limit,
+            offset=offset,
+        )
+
+    @post("/", operation_id="createCase", guards=WRITE)
+    async def create_case(
+        self, actor: NamedDependency[Actor], data: JSONBody[CaseCreate]
+    ) -> CaseDetail:
+        case = await service.do_create_case(actor, data)
+        return await service.read_case(actor, case.id)
+
+    @post("/import", operation_id="importCases", guards=WRITE, status_code=200)
+    async def import_cases(
+        self, actor: NamedDependency[Actor], data: JSONBody[list[dict[str, Any]]]
+    ) -> ImportResult:
+        import msgspec
+
+        created, errors = [], []
+        for line, item in enumerate(data, start=1):
+            try:
+                case = await service.do_create_case(
+                    actor, msgspec.convert({**item, "source": "import"}, CaseCreate)
+                )
+                created.append(case.reference)
+            except (msgspec.ValidationError, Problem) as exc:
+                errors.append({"line": line, "reason": str(exc)})
+        return ImportResult(created=created, errors=errors)
+
+    @get("/export", operation_id="exportCases", guards=READ)
+    async def export_cases(self, actor: NamedDependency[Actor]) -> Stream:
+        return Stream(
+            inbox.export(actor),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
+        )
+
+    @get("/{case_id:int}", operation_id="getCase", guards=READ)
+    async def get_case(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
+        return await service.read_case(actor, case_id)
+
+    @post(
+        "/{case_id:int}/transitions", operation_id="transitionCase", guards=WRITE, status_code=200
+    )
+    async def transition(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[Transition]
+    ) -> CaseDetail:
+        await service.do_transition(actor, case_id, data.status, data.note)
+        return await service.read_case(actor, case_id)
+
+    @post("/{case_id:int}/events", operation_id="addCaseEvent", guards=WRITE)
+    async def add_event(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[EventCreate]
+    ) -> CaseDetail:
+        await service.do_add_event(
+            actor, case_id, data.kind, data.body, data.direction, data.channel, data.agency
+        )
+        return await service.read_case(actor, case_id)
+
+    @post("/{case_id:int}/tasks", operation_id="addCaseTask", guards=WRITE)
+    async def add_task(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[TaskCreate]
+    ) -> CaseDetail:
+        await service.do_add_task(actor, case_id, data.title, data.assignee_id, data.due_at)
+        return await service.read_case(actor, case_id)
+
+    @patch("/{case_id:int}/tasks/{task_id:int}", operation_id="updateCaseTask", guards=WRITE)
+    async def update_task(
+        self,
+        actor: NamedDependency[Actor],
+        case_id: FromPath[int],
+        task_id: FromPath[int],
+        data: JSONBody[TaskUpdate],
+    ) -> CaseDetail:
+        await service.do_update_task(actor, case_id, task_id, data.done)
+        return await service.read_case(actor, case_id)
+
+    @post(
+        "/{case_id:int}/route",
+        operation_id="routeCase",
+        guards=[requires("cases.triage")],
+        status_code=200,
+    )
+    async def route(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[RoutePick]
+    ) -> CaseDetail:
+        await service.do_pick_route(actor, case_id, data.office_id)
+        return await service.read_case(actor, case_id)
+
+    @post("/{case_id:int}/resolve", operation_id="resolveCase", guards=WRITE, status_code=200)
+    async def resolve(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[Resolve]
+    ) -> CaseDetail:
+        await service.do_resolve(actor, case_id, data.resolution)
+        return await service.read_case(actor, case_id)
+
+    @post("/{case_id:int}/close", operation_id="closeCase", guards=WRITE, status_code=200)
+    async def close(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
+        await service.do_transition(actor, case_id, "closed")
+        return await service.read_case(actor, case_id)
+
+    @post("/{case_id:int}/reopen", operation_id="reopenCase", guards=WRITE, status_code=200)
+    async def reopen(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
+        await service.do_transition(actor, case_id, "assigned", "reopened")
+        return await service.read_case(actor, case_id)
+
+    @post(
+        "/groups/{campaign_key:str}/answer",
+        operation_id="answerCaseGroup",
+        guards=WRITE,
+        status_code=200,
+    )
+    async def answer_group(
+        self,
+        actor: NamedDependency[Actor],
+        campaign_key: FromPath[str],
+        data: JSONBody[GroupAnswer],
+    ) -> dict[str, int]:
+        return {
+            "answered": await service.do_answer_group(actor, campaign_key, data.body, data.channel)
+        }

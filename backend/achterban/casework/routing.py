@@ -1,0 +1,49 @@
+"""Turn a district resolution into routing choices: staffed offices and their specialists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from achterban.casework import rules
+from achterban.districts.schemas import Resolution
+from achterban.districts.tables import CaseworkerTopic
+from achterban.users.tables import StaffUser
+
+
+async def staffed_offices() -> set[int]:
+    rows = await StaffUser.select(StaffUser.office_id).where(
+        StaffUser.office_id.is_not_null() & (StaffUser.active == True)  # noqa: E712
+    )
+    return {r["office_id"] for r in rows}
+
+
+async def choices(resolution: Resolution) -> tuple[list[rules.OfficeChoice], list[dict[str, Any]]]:
+    """The offices that could take the case, and the candidates to store for triage."""
+    staffed = await staffed_offices()
+    candidates = []
+    offices: dict[int, str] = {}
+    for candidate in resolution.candidates:
+        office_ids = sorted(
+            {o for r in candidate.representatives for o in r.office_ids if o in staffed}
+        )
+        candidates.append(
+            {
+                "district": candidate.district,
+                "name": candidate.name,
+                "office_ids": office_ids,
+                "note": candidate.note,
+            }
+        )
+        for office_id in office_ids:
+            offices.setdefault(office_id, candidate.district)
+    topics = await CaseworkerTopic.select().where(
+        CaseworkerTopic.office.is_in(list(offices) or [-1])
+    )
+    by_office: dict[int, dict[str, int]] = {}
+    for t in topics:
+        by_office.setdefault(t["office"], {}).setdefault(t["topic"], t["user_id"])
+    result = [
+        rules.OfficeChoice(office_id=o, district=d, caseworkers_by_topic=by_office.get(o, {}))
+        for o, d in sorted(offices.items())
+    ]
+    return result, candidates

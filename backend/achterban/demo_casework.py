@@ -1,0 +1,223 @@
+"""Demo offices and cases: real House members and Dutch municipalities, staff with
+specialisms, and cases in every state of the lifecycle (one in triage, one overdue)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from achterban.casework import service as cases
+from achterban.casework.schemas import CaseCreate
+from achterban.casework.tables import Case
+from achterban.districts import loaders
+from achterban.districts.service import index
+from achterban.districts.tables import CaseworkerTopic, Jurisdiction, Office, Representative
+from achterban.platform.auth import SYSTEM
+from achterban.users import service as users
+from achterban.users.schemas import UserCreate
+from achterban.users.tables import StaffUser
+
+PASSWORD = "achterban-demo"
+US_SEATS = ["US-NY-12", "US-CA-11", "US-IL-7", "US-AK-AL"]
+NL_COUNCILS = [
+    ("NL-GM-groningen", "Gemeenteraadsfractie Groningen"),
+    ("NL-GM-assen", "Gemeenteraadsfractie Assen"),
+    ("NL-GM-leeuwarden", "Gemeenteraadsfractie Leeuwarden"),
+]
+
+
+async def _one(query: Any) -> dict[str, Any]:
+    """The one row the demo data guarantees."""
+    row = await query.first()
+    assert row is not None, "the shipped map is not loaded"
+    return dict(row)
+
+
+async def _staff(office_id: int, slug: str, topics: list[str]) -> list[str]:
+    made = []
+    for role, suffix, topic in [
+        ("representative", "rep", None),
+        ("caseworker", "housing", topics[0]),
+        ("caseworker", "benefits", topics[1]),
+    ]:
+        email = f"{slug}.{suffix}@achterban.example"
+        if not await StaffUser.exists().where(StaffUser.email == email):
+            user = await users.do_create_user(
+                SYSTEM,
+                UserCreate(
+                    email=email,
+                    name=f"{slug.upper()} {suffix}",
+                    role=role,  # type: ignore[arg-type]
+                    password=PASSWORD,
+                    office_id=office_id,
+                ),
+            )
+            if topic:
+                await CaseworkerTopic(office=office_id, user_id=user.id, topic=topic).save()
+        made.append(email)
+    return made
+
+
+async def seed_offices() -> list[str]:
+    await loaders.load_us_zccd()
+    await loaders.load_us_legislators()
+    await loaders.load_nl_pc4()
+    logins = []
+    for code in US_SEATS:
+        jurisdiction = await _one(
+            Jurisdiction.select(Jurisdiction.id).where(Jurisdiction.code == code)
+        )
+        rep = await _one(
+            Representative.select().where(
+                (Representative.jurisdiction == jurisdiction["id"])
+                & (Representative.chamber == "house")
+            )
+        )
+        office = await _one(
+            Office.select(Office.id).where(Office.representative == rep["id"]).order_by(Office.id)
+        )
+        logins += await _staff(
+            office["id"], code.lower().replace("us-", ""), ["housing", "benefits"]
+        )
+    for code, name in NL_COUNCILS:
+        jurisdiction = await _one(
+            Jurisdiction.select(Jurisdiction.id).where(Jurisdiction.code == code)
+        )
+        council = await Representative.select().where(Representative.external_id == code).first()
+        if council is None:
+            rep_row = Representative(
+                external_id=code,
+                name=name,
+                chamber="council",
+                jurisdiction=jurisdiction["id"],
+                valid_from=date(2026, 1, 1),
+            )
+            await rep_row.save()
+            office_row = Office(name=name, representative=rep_row.id, kind="municipal")
+            await office_row.save()
+            office_id = office_row.id
+        else:
+            office_id = (
+                await _one(Office.select(Office.id).where(Office.representative == council["id"]))
+            )["id"]
+        logins += await _staff(office_id, code.split("-")[-1], ["housing", "benefits"])
+    loaders.invalidate()
+    await index()
+    return logins
+
+
+CASES = [
+    (
+        "Lekkage in huurwoning",
+        "Al maanden lekt het dak en de verhuurder reageert niet.",
+        "housing",
+        "Vismarkt 2, 9712 CB Groningen",
+    ),
+    (
+        "Uitkering stopgezet",
+        "Mijn uitkering is zonder bericht gestopt.",
+        "benefits",
+        "Oude Ebbingestraat 7, 9712 HA Groningen",
+    ),
+    (
+        "Gat in de weg",
+        "Er zit een diep gat in de weg bij de school.",
+        "roads",
+        "Markt 1, 9401 AA Assen",
+    ),
+    (
+        "Unsafe crossing",
+        "Cars speed past the school crossing every morning.",
+        "safety",
+        "350 W 42nd St, New York, NY 10036",
+    ),
+    (
+        "Visa appointment",
+        "My visa interview was cancelled twice.",
+        "immigration",
+        "1 Main St, Anchorage, AK 99501",
+    ),
+    (
+        "Rent increase",
+        "My rent went up 30% this year.",
+        "housing",
+        "100 Main St, Springfield, IL 62701",
+    ),
+    (
+        "Windmolens",
+        "Geen windmolens bij ons dorp!",
+        "environment",
+        "Nieuwestad 10, 8911 CN Leeuwarden",
+    ),
+    (
+        "Windmolens",
+        "Geen windmolens bij ons dorp!",
+        "environment",
+        "Tweebaksmarkt 3, 8911 KW Leeuwarden",
+    ),
+    (
+        "Windmolens",
+        "Geen windmolens bij ons dorp!",
+        "environment",
+        "Zuiderplein 1, 8911 AN Leeuwarden",
+    ),
+]
+
+
+async def _to(case: Case, status: str) -> None:
+    """Move a demo case on to ``status`` if routing did not put it there already."""
+    current = (await _one(Case.select(Case.status).where(Case.id == case.id)))["status"]
+    if current != status and case.office is not None:
+        await cases.do_transition(SYSTEM, case.id, status)
+
+
+async def seed_cases() -> list[str]:
+    if await Case.exists().where(Case.source == "staff"):
+        return ["Demo cases are there already."]
+    made = []
+    for i, (subject, text, topic, address) in enumerate(CASES):
+        case = await cases.do_create_case(
+            SYSTEM,
+            CaseCreate(
+                subject=subject,
+                description=text,
+                topic=topic,
+                address=address,
+                name=f"Inwoner {i + 1}",
+                email=f"inwoner{i + 1}@example.org",
+            ),
+        )
+        made.append(case)
+    groningen, benefits, road, crossing, visa = made[:5]
+    await _to(benefits, "assigned")
+    await cases.do_transition(SYSTEM, benefits.id, "waiting", "Navraag bij het UWV")
+    await cases.do_add_event(SYSTEM, benefits.id, "referral", "Doorverwezen", agency="UWV")
+    await _to(road, "assigned")
+    await cases.do_resolve(SYSTEM, road.id, "De gemeente heeft het gat gedicht.")
+    await _to(visa, "assigned")
+    await cases.do_resolve(SYSTEM, visa.id, "Appointment rescheduled with the consulate.")
+    await cases.do_transition(SYSTEM, visa.id, "closed")
+    await _to(crossing, "triaged")
+    await cases.do_add_event(
+        SYSTEM,
+        groningen.id,
+        "correspondence",
+        "Wij nemen contact op met de verhuurder.",
+        "out",
+        "email",
+    )
+    await Case.update({Case.due_at: datetime.now(UTC) - timedelta(days=3)}).where(
+        Case.id == groningen.id
+    )
+    ambiguous = await cases.do_create_case(
+        SYSTEM,
+        CaseCreate(
+            subject="Flooding on our street",
+            description="The storm drains overflow.",
+            topic="environment",
+            address="12 Elm St, Brooklyn, NY 11211",
+            name="Resident Twelve",
+            email="resident12@example.org",
+        ),
+    )
+    return [f"{len(made) + 1} demo cases in every state; {ambiguous.reference} waits in triage."]
