@@ -280,3 +280,33 @@ async def test_batch_import_reports_bad_rows_and_keeps_good_ones(app, offices):
 async def test_resolution_cache_sees_new_offices(app, offices):
     result = await service.resolve("Vismarkt 2, 9712 CB Groningen")
     assert offices["a"] in result.candidates[0].representatives[0].office_ids
+
+
+async def test_a_representative_sees_the_constituents_of_their_district(app, offices, admin_client):
+    inside = (
+        await admin_client.post(
+            "/api/people",
+            json={
+                "first_name": "Kiezer",
+                "last_name": "Assen",
+                "address": "Markt 1, 9401 AA Assen",
+            },
+        )
+    ).json()
+    outside = (
+        await admin_client.post(
+            "/api/people",
+            json={
+                "first_name": "Kiezer",
+                "last_name": "Groningen",
+                "address": "Vismarkt 2, 9712 CB Groningen",
+            },
+        )
+    ).json()
+    assert (inside["district"], outside["district"]) == ("NL-GM-assen", "NL-GM-groningen")
+    representative = await make_user("representative", office_id=offices["b"])
+    async with signed_in(app, representative) as client:
+        assert (await client.get(f"/api/people/{inside['id']}")).status_code == 200
+        assert (await client.get(f"/api/people/{outside['id']}")).status_code == 404
+        listed = (await client.get("/api/people", params={"q": "assen"})).json()["items"]
+        assert [p["id"] for p in listed] == [inside["id"]]

@@ -15,6 +15,7 @@ from achterban.casework.schemas import CasePage
 from achterban.casework.service import now, to_schema
 from achterban.casework.tables import Case
 from achterban.exports.rules import safe_cell
+from achterban.platform import db
 from achterban.platform.auth import Actor
 
 
@@ -39,7 +40,9 @@ def _where(
         where.append(Case.district == district)
     if q:
         term = q.strip().replace("%", "")
-        where.append(Case.subject.ilike(f"%{term}%") | (Case.reference == term.upper()))
+        # SQLite's LIKE ignores case already; PostgreSQL needs ILIKE
+        match = Case.subject.ilike if db.is_postgres() else Case.subject.like
+        where.append(match(f"%{term}%") | (Case.reference == term.upper()))
     return where
 
 

@@ -174,3 +174,4 @@ def invalidate() -> None:
     from achterban.districts import service
 
     service.cache.clear()
+    service.office_cache.clear()

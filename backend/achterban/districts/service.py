@@ -16,6 +16,7 @@ from achterban.districts.tables import Jurisdiction, Office, PostcodeArea, Repre
 from achterban.people.addresses import ParsedAddress, parse_address
 
 cache: dict[date, Index] = {}
+office_cache: dict[int, tuple[str, ...]] = {}
 
 
 @dataclass
@@ -105,6 +106,40 @@ async def resolve(address: str, country: str | None = None, on: date | None = No
     return Resolution(
         parsed=_parsed(parsed), candidates=candidates, ambiguous=ambiguous, reason=why
     )
+
+
+async def district_of(country: str, postcode: str) -> str:
+    """The one district of a postcode, or "" when it spans several or is unknown."""
+    idx = await index()
+    key = postcode[:4] if country == "NL" else postcode
+    areas = idx.areas.get((country, key), [])
+    return areas[0].code if len(areas) == 1 else ""
+
+
+async def office_districts(office_id: int) -> tuple[str, ...]:
+    """The districts an office serves: those of its representative (cached per process)."""
+    if office_id not in office_cache:
+        office_cache[office_id] = await _office_districts(office_id)
+    return office_cache[office_id]
+
+
+async def _office_districts(office_id: int) -> tuple[str, ...]:
+    office = await Office.select(Office.representative).where(Office.id == office_id).first()
+    if office is None or office["representative"] is None:
+        return ()
+    rep = (
+        await Representative.select(Representative.jurisdiction)
+        .where(Representative.id == office["representative"])
+        .first()
+    )
+    if rep is None:
+        return ()
+    row = (
+        await Jurisdiction.select(Jurisdiction.code)
+        .where(Jurisdiction.id == rep["jurisdiction"])
+        .first()
+    )
+    return (row["code"],) if row else ()
 
 
 def district_for(resolution: Resolution) -> str:

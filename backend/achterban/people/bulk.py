@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from achterban.consent.tables import ConsentEvent
+from achterban.districts import service as districts
 from achterban.households.tables import Household
 from achterban.imports.records import Record
 from achterban.people.tables import ContactPoint, Person, PersonTag
@@ -116,6 +117,11 @@ async def upsert(
 ) -> BatchResult:
     """Write one batch; the caller owns the transaction."""
     now = datetime.now(UTC)
+    for record in records:
+        if record.address.get("postcode"):
+            record.address["district"] = await districts.district_of(
+                record.address["country"], record.address["postcode"]
+            )
     matches = await _match(records)
     families = {
         r.household_key: " ".join(p for p in (r.infix, r.last_name) if p)

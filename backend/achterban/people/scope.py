@@ -1,7 +1,6 @@
 """Which people an actor may see: national staff all, regional organisers their regions.
 
-Representatives and caseworkers see the constituents of their office's districts;
-until offices have districts (the casework domain), that set is empty.
+Representatives and caseworkers see the constituents of their office's districts.
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ from achterban.platform.auth import Actor
 
 
 def office_districts(actor: Actor) -> list[str]:
-    """The district codes of the actor's office (filled in by the districts domain)."""
-    return []
+    """The district codes of the actor's office, resolved when the actor signed in."""
+    return list(actor.districts)
 
 
 def visible_where(actor: Actor) -> Any | None:

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from achterban.audit import service as audit
+from achterban.districts import service as districts
 from achterban.households import service as households
 from achterban.people import addresses, normalise, roles, scope
 from achterban.people.schemas import (
@@ -135,6 +136,7 @@ async def do_create_person(
 ) -> int:
     emails = clean_emails(data.emails)
     place = address_values(data.address, data.country)
+    place["district"] = await districts.district_of(place["country"], place["postcode"])
     phones = clean_phones(data.phones, place["country"] or (data.country or "NL"))
     tags = clean_tags(data.tags)
     _check_scope(actor, place)
@@ -288,6 +290,7 @@ async def do_update_person(actor: Actor, person_id: int, data: PersonPatch) -> P
             place = address_values(
                 changes.get("address", row["address_raw"]), changes.get("country", country)
             )
+            place["district"] = await districts.district_of(place["country"], place["postcode"])
             _check_scope(actor, place)
             key = place.pop("_household_key")
             country = place["country"] or country

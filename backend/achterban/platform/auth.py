@@ -32,6 +32,7 @@ class Actor:
     permissions: frozenset[str]
     regions: tuple[str, ...] = ()
     office_id: int | None = None
+    districts: tuple[str, ...] = ()  # the districts of the actor's office
     ip: str | None = None
     via: str = "session"
     session_id: int | None = None

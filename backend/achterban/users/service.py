@@ -61,8 +61,11 @@ def to_schema(user: StaffUser) -> User:
     )
 
 
-def actor_for(user: StaffUser, *, ip: str | None, via: str, **extra: Any) -> Actor:
+def actor_for(
+    user: StaffUser, *, ip: str | None, via: str, districts: tuple[str, ...] = (), **extra: Any
+) -> Actor:
     return Actor(
+        districts=districts,
         user_id=user.id,
         label=user.email,
         role=user.role,
@@ -179,7 +182,10 @@ async def actor_from_session(token: str, ip: str | None) -> Actor | None:
     user = await StaffUser.objects().where(StaffUser.id == row["user.id"]).first()
     if user is None or not user.active:
         return None
-    return actor_for(user, ip=ip, via="session", session_id=row["id"], csrf_token=row["csrf_token"])
+    return actor_for(
+        user, ip=ip, via="session", districts=await _districts(user),
+        session_id=row["id"], csrf_token=row["csrf_token"],
+    )  # fmt: skip
 
 
 async def actor_from_token(token: str, ip: str | None) -> Actor | None:
@@ -194,7 +200,15 @@ async def actor_from_token(token: str, ip: str | None) -> Actor | None:
         return None
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row.id)
-    return actor_for(user, ip=ip, via="token")
+    return actor_for(user, ip=ip, via="token", districts=await _districts(user))
+
+
+async def _districts(user: StaffUser) -> tuple[str, ...]:
+    if user.office_id is None:
+        return ()
+    from achterban.districts.service import office_districts
+
+    return await office_districts(user.office_id)
 
 
 async def csrf_for(actor: Actor) -> str:
