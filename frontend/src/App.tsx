@@ -4,6 +4,7 @@ import { setApiLanguage } from "./api/client";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { initialLanguage, LanguageContext, useT, type Language } from "./i18n";
 import { AuditPage } from "./pages/Audit";
+import { CasesPage } from "./pages/Cases";
 import { LoginPage } from "./pages/Login";
 import { OverviewPage } from "./pages/Overview";
 import { PeoplePage } from "./pages/People";
@@ -29,6 +30,7 @@ export function App() {
             <Route element={<Shell />}>
               <Route index element={<OverviewPage />} />
               <Route path="people" element={<PeoplePage />} />
+              <Route path="cases" element={<CasesPage />} />
               <Route path="audit" element={<AuditPage />} />
             </Route>
             <Route path="*" element={<Navigate to="/" replace />} />
@@ -62,6 +64,7 @@ function Shell() {
           {t("overview")}
         </NavLink>
         {can("people.read") && <NavLink to="/people">{t("people")}</NavLink>}
+        {can("cases.read") && <NavLink to="/cases">{t("cases")}</NavLink>}
         {can("audit.read") && <NavLink to="/audit">{t("auditLog")}</NavLink>}
       </nav>
       <main>

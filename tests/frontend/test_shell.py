@@ -47,6 +47,12 @@ def test_sign_in_see_the_shell_switch_language_read_audit_and_sign_out(live_serv
         )
         expect(row.first).to_be_visible()
 
+        nav.get_by_role("link", name="Zaken").click()
+        expect(page.get_by_role("heading", name="Zaken")).to_be_visible()
+        expect(page.get_by_role("tab", name="Triage")).to_be_visible()
+        expect(page.get_by_role("list", name="Status")).to_contain_text("Wacht op instantie")
+
+        nav.get_by_role("link", name="Auditlog").click()
         page.reload()  # the session survives a reload, and the route is served by the app
         expect(page.get_by_role("heading", name="Auditlog")).to_be_visible()
 

@@ -6,6 +6,7 @@ export type Session = components["schemas"]["Session"];
 export type AuditPage = components["schemas"]["AuditPage"];
 export type Health = components["schemas"]["Health"];
 export type PersonPage = components["schemas"]["PersonPage"];
+export type CasePage = components["schemas"]["CasePage"];
 export type Problem = { type?: string; title?: string; status?: number; detail?: string };
 
 let csrfToken = "";
