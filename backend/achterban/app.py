@@ -20,7 +20,7 @@ from achterban.audit.routes import AuditController
 from achterban.casework.routes import CaseController, submit_case
 from achterban.consent.routes import ConsentController
 from achterban.dedupe.routes import DedupeController
-from achterban.districts.routes import DistrictController
+from achterban.districts.routes import DistrictController, OfficeController
 from achterban.donations.routes import DonationController
 from achterban.exports.routes import export_people
 from achterban.gdpr.routes import GdprController
@@ -51,6 +51,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     DedupeController,
     GdprController,
     DistrictController,
+    OfficeController,
     CaseController,
     submit_case,
     # the SPA's catch-all stays last

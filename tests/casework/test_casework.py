@@ -310,3 +310,30 @@ async def test_a_representative_sees_the_constituents_of_their_district(app, off
         assert (await client.get(f"/api/people/{outside['id']}")).status_code == 404
         listed = (await client.get("/api/people", params={"q": "assen"})).json()["items"]
         assert [p["id"] for p in listed] == [inside["id"]]
+
+
+async def test_offices_show_staff_and_topics_and_only_admins_assign(app, offices, admin_client):
+    async with signed_in(app, offices["worker_a"]) as client:
+        listed = (await client.get("/api/offices")).json()
+        assert [o["id"] for o in listed] == [offices["a"]]
+        assert listed[0]["district"] == "NL-GM-groningen"
+        housing = next(s for s in listed[0]["staff"] if s["id"] == offices["housing_a"].id)
+        assert housing["topics"] == ["housing"]
+        assert (await client.get(f"/api/offices/{offices['b']}")).status_code == 404
+        refused = await client.post(
+            f"/api/offices/{offices['a']}/topics",
+            json={"user_id": offices["worker_a"].id, "topic": "roads"},
+        )
+        assert refused.status_code == 403
+    assigned = await admin_client.post(
+        f"/api/offices/{offices['a']}/topics",
+        json={"user_id": offices["worker_a"].id, "topic": "roads"},
+    )
+    assert assigned.status_code == 200
+    worker = next(s for s in assigned.json()["staff"] if s["id"] == offices["worker_a"].id)
+    assert worker["topics"] == ["roads"]
+    stranger = await admin_client.post(
+        f"/api/offices/{offices['a']}/topics",
+        json={"user_id": offices["worker_b"].id, "topic": "roads"},
+    )
+    assert stranger.status_code == 409

@@ -584,6 +584,57 @@ export interface paths {
         patch: operations["changeMembership"];
         trace?: never;
     };
+    "/api/offices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListOffices */
+        get: operations["listOffices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offices/{office_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetOffice */
+        get: operations["getOffice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offices/{office_id}/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** AssignTopic */
+        post: operations["assignTopic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/people": {
         parameters: {
             query?: never;
@@ -1347,6 +1398,16 @@ export interface components {
             secret: string;
             token: components["schemas"]["Token"];
         };
+        /** OfficeOut */
+        OfficeOut: {
+            address: string;
+            district: string;
+            id: number;
+            name: string;
+            phone: string;
+            representative: string;
+            staff: components["schemas"]["StaffRef"][];
+        };
         /** PairInput */
         PairInput: {
             a: number;
@@ -1527,6 +1588,13 @@ export interface components {
             permissions: string[];
             user: components["schemas"]["User"];
         };
+        /** StaffRef */
+        StaffRef: {
+            id: number;
+            name: string;
+            role: string;
+            topics: string[];
+        };
         /** TaskCreate */
         TaskCreate: {
             assignee_id?: number | null;
@@ -1561,6 +1629,11 @@ export interface components {
         TokenCreate: {
             expires_in_days?: number | null;
             name: string;
+        };
+        /** TopicAssignment */
+        TopicAssignment: {
+            topic: string;
+            user_id: number;
         };
         /** Transition */
         Transition: {
@@ -2909,6 +2982,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Membership"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    listOffices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeOut"][];
+                };
+            };
+        };
+    };
+    getOffice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                office_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    assignTopic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                office_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopicAssignment"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
