@@ -38,16 +38,15 @@ async def _match(records: list[Record]) -> dict[int, int]:
     values = list({v for r in records for v in (*r.emails, *r.phones)})
     rows = await bulk.select_in(ContactPoint, ["value", "person"], {"value": values})
     by_point = {r["value"]: r["person"] for r in rows}
-    keyed = [r for r in records if r.address.get("postcode") and r.address.get("house_number")]
-    rows = await bulk.select_in(
-        Person,
-        ["id", "sort_name", "postcode", "house_number"],
-        {
-            "postcode": list({r.address["postcode"] for r in keyed}),
-            "sort_name": list({r.sort_name for r in keyed if r.sort_name}),
-        },
-        LIVE,
-    )
+    keyed = {
+        (r.address["postcode"], r.address["house_number"], r.sort_name)
+        for r in records
+        if r.address.get("postcode") and r.address.get("house_number") and r.sort_name
+    }
+    rows = await bulk.select_tuples(
+        Person, ["id", "sort_name", "postcode", "house_number"],
+        ["postcode", "house_number", "sort_name"], sorted(keyed), LIVE,
+    )  # fmt: skip
     by_place = {(r["sort_name"], r["postcode"], r["house_number"]): r["id"] for r in rows}
     for index, record in enumerate(records):
         match = by_ref.get(record.external_ref) if record.external_ref else None

@@ -138,3 +138,38 @@ async def select_in(
     )
     args = [v for values in where_in.values() for v in values]
     return await db.raw(f'SELECT {columns} FROM "{name}" WHERE {conditions}{extra}', *args)
+
+
+async def select_tuples(
+    table: type[Table],
+    select: list[str],
+    key: list[str],
+    values: list[tuple[Any, ...]],
+    where_sql: str = "",
+) -> list[dict[str, Any]]:
+    """Rows whose ``key`` columns equal one of the tuples (an index probe per tuple)."""
+    if not values:
+        return []
+    name = table._meta.tablename
+    columns = ", ".join(f't."{c}"' for c in select)
+    extra = f" AND {where_sql}" if where_sql else ""
+    if db.is_postgres():
+        types = {c._meta.name: _pg_type(c) for c in table._meta.columns}
+        arrays = [[v[i] for v in values] for i in range(len(key))]
+        unnest = ", ".join(f"${i}::{types[k]}[]" for i, k in enumerate(key, start=1))
+        on = " AND ".join(f't."{k}" = k."{k}"' for k in key)
+        sql = (
+            f"SELECT {columns} FROM unnest({unnest}) AS k({', '.join(key)}) "
+            f'JOIN "{name}" t ON {on}{extra}'
+        )
+        return await db.pg_fetch(sql, *arrays)
+    rows = []
+    match = " AND ".join(f't."{k}" = {{}}' for k in key)
+    for start in range(0, len(values), 300):
+        chunk = values[start : start + 300]
+        condition = " OR ".join(f"({match})" for _ in chunk)
+        rows += await db.raw(
+            f'SELECT {columns} FROM "{name}" t WHERE ({condition}){extra}',
+            *[v for item in chunk for v in item],
+        )
+    return rows
