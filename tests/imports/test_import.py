@@ -176,7 +176,7 @@ async def test_the_same_person_twice_in_one_file_is_one_person(app, admin_client
 
 async def test_people_without_email_or_phone_are_matched_by_name_and_address(
     app, admin_client, tmp_dir
-):  # noqa: E501
+):
     last = f"Plaats{uuid.uuid4().hex[:6]}"
     path = _csv(tmp_dir, [["first_name", "last_name", "address"],
                           ["Saar", last, "Kerkstraat 5, 9401 AA Assen"]])  # fmt: skip

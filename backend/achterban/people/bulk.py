@@ -36,7 +36,9 @@ async def _match(records: list[Record]) -> dict[int, int]:
     by_ref = {r["external_ref"]: r["id"] for r in rows}
     # erasure deletes contact points and a merge moves them, so these all belong to live people
     values = list({v for r in records for v in (*r.emails, *r.phones)})
-    rows = await bulk.select_in(ContactPoint, ["value", "person"], {"value": values})
+    rows = await bulk.select_in(
+        ContactPoint, ["value", "person"], {"kind": ["email", "phone"], "value": values}
+    )
     by_point = {r["value"]: r["person"] for r in rows}
     keyed = {
         (r.address["postcode"], r.address["house_number"], r.sort_name)

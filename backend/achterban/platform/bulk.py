@@ -50,6 +50,9 @@ async def tune_transaction() -> None:
     """
     if db.is_postgres():
         await db.raw("SET LOCAL plan_cache_mode = force_custom_plan")
+        # Every lookup of a bulk batch has an index; statistics lag behind a growing table
+        # and would make the planner scan it whole (once per batch: quadratic).
+        await db.raw("SET LOCAL enable_seqscan = off")
         # A batch need not wait for its own WAL flush: the job's "done" is written after
         # every batch, and WAL is replayed in order, so a crash that loses a batch loses
         # "done" too, and the retried job (matching, so idempotent) writes it again.
@@ -157,10 +160,12 @@ async def select_tuples(
         types = {c._meta.name: _pg_type(c) for c in table._meta.columns}
         arrays = [[v[i] for v in values] for i in range(len(key))]
         unnest = ", ".join(f"${i}::{types[k]}[]" for i, k in enumerate(key, start=1))
-        on = " AND ".join(f't."{k}" = k."{k}"' for k in key)
+        on = " AND ".join(f'"{k}" = k."{k}"' for k in key)
+        inner = ", ".join(f'"{c}"' for c in select)
+        # LATERAL + LIMIT: one index probe per tuple, whatever the (lagging) statistics say
         sql = (
             f"SELECT {columns} FROM unnest({unnest}) AS k({', '.join(key)}) "
-            f'JOIN "{name}" t ON {on}{extra}'
+            f'CROSS JOIN LATERAL (SELECT {inner} FROM "{name}" WHERE {on}{extra} LIMIT 1) t'
         )
         return await db.pg_fetch(sql, *arrays)
     rows = []
