@@ -3,6 +3,7 @@ specialisms, and cases in every state of the lifecycle (one in triage, one overd
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -164,6 +165,16 @@ CASES = [
 ]
 
 
+def _shared_zip(state: str) -> str:
+    """A ZIP of ``state`` that spans several congressional districts (routing must ask)."""
+    districts: dict[str, set[str]] = {}
+    with loaders.US_ZCCD.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["state_abbr"] == state:
+                districts.setdefault(row["zcta"], set()).add(row["cd"])
+    return next(z for z, cds in sorted(districts.items()) if len(cds) > 1)
+
+
 async def _to(case: Case, status: str) -> None:
     """Move a demo case on to ``status`` if routing did not put it there already."""
     current = (await _one(Case.select(Case.status).where(Case.id == case.id)))["status"]
@@ -215,9 +226,12 @@ async def seed_cases() -> list[str]:
             subject="Flooding on our street",
             description="The storm drains overflow.",
             topic="environment",
-            address="12 Elm St, Brooklyn, NY 11211",
+            address=f"12 Elm St, New York, NY {_shared_zip('NY')}",
             name="Resident Twelve",
             email="resident12@example.org",
         ),
     )
-    return [f"{len(made) + 1} demo cases in every state; {ambiguous.reference} waits in triage."]
+    return [
+        f"{len(made) + 1} demo cases in every state; {ambiguous.reference} waits in triage "
+        "(its ZIP spans several districts)."
+    ]
