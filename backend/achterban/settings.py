@@ -22,6 +22,7 @@ class Settings:
     var_dir: Path
     outbox_dir: Path
     migrations_dir: Path
+    campaigns_dir: Path
     session_hours: int
     max_body_bytes: int
     cookie_secure: bool
@@ -58,6 +59,7 @@ def load_settings() -> Settings:
         var_dir=var_dir,
         outbox_dir=Path(_env("OUTBOX_DIR", str(var_dir / "outbox")) or ""),
         migrations_dir=Path(_env("MIGRATIONS_DIR", str(REPO_ROOT / "migrations")) or ""),
+        campaigns_dir=Path(_env("CAMPAIGNS_DIR", str(REPO_ROOT / "campaigns")) or ""),
         session_hours=int(_env("SESSION_HOURS", "12") or 12),
         max_body_bytes=int(_env("MAX_BODY_BYTES", str(1024 * 1024)) or 0),
         cookie_secure=(_env("COOKIE_SECURE", "1" if env == "production" else "0") == "1"),

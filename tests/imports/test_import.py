@@ -183,3 +183,38 @@ async def test_people_without_email_or_phone_are_matched_by_name_and_address(
     first = await _upload(admin_client, path)
     again = await _upload(admin_client, path)
     assert (first["created"], again["created"], again["updated"]) == (1, 0, 1)
+
+
+async def test_a_regional_organiser_imports_only_people_of_their_regions(
+    app, admin_client, tmp_dir
+):
+    from tests.conftest import make_user, signed_in
+
+    email = f"out.{uuid.uuid4().hex[:6]}@example.org"
+    outside = (
+        await admin_client.post(
+            "/api/people",
+            json={
+                "first_name": "Buiten",
+                "emails": [email],
+                "address": "Markt 1, 9401 AA Assen",
+            },
+        )
+    ).json()
+    tag = f"reg{uuid.uuid4().hex[:6]}"
+    path = _csv(
+        tmp_dir,
+        [
+            ["first_name", "email", "address", "tags"],
+            ["Binnen", f"in.{tag}@example.org", "Vismarkt 2, 9712 CB Groningen", tag],
+            ["Buiten", "", "Markt 3, 9401 AA Assen", tag],
+            ["Gewijzigd", email, "Vismarkt 9, 9712 CB Groningen", tag],
+        ],
+    )
+    organiser = await make_user("regional_organiser", regions=["NL-GR"])
+    async with signed_in(app, organiser) as client:
+        status = await _upload(client, path)
+    assert status["bad"] == 1 and "outside your regions" in status["issues"][0]["reason"]
+    assert status["issues"][0]["line"] == 3
+    untouched = (await admin_client.get(f"/api/people/{outside['id']}")).json()
+    assert untouched["first_name"] == "Buiten" and untouched["region"] == "NL-DR"

@@ -9,11 +9,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import yaml
 
-TOPICS_FILE = Path(__file__).resolve().parents[3] / "campaigns" / "casework" / "topics.yaml"
+from achterban.settings import get_settings
+
 OPEN = ("new", "triaged", "assigned", "waiting")
 TRANSITIONS = {
     "new": {"triaged", "assigned"},
@@ -27,7 +27,8 @@ TRANSITIONS = {
 
 @functools.cache
 def topics() -> dict[str, dict[str, object]]:
-    return dict(yaml.safe_load(TOPICS_FILE.read_text())["topics"])
+    path = get_settings().campaigns_dir / "casework" / "topics.yaml"
+    return dict(yaml.safe_load(path.read_text())["topics"])
 
 
 def service_days(topic: str) -> int:

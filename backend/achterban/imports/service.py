@@ -79,6 +79,7 @@ async def start_import(
         "path": str(stored), "filename": filename,
         "mapping": {str(i): f for i, f in columns.items()},
         "unmapped": mapping.unmapped(headers, columns), "source": source or f"import:{filename}",
+        "regions": list(actor.regions),
     }  # fmt: skip
     async with db.transaction():
         await jobs.enqueue("import_people", key=key, actor_id=actor.user_id, wake=wake, **arguments)
@@ -108,6 +109,20 @@ def _parse_chunk(key: str, chunk: list[tuple[int, list[str]]], columns: dict[int
     return parsed
 
 
+def _keep_to_regions(key: str, batch: Parsed, regions: set[str]) -> None:
+    """A regional organiser imports people of their own regions only; others are reported."""
+    kept = []
+    for record in batch.records:
+        if record.address.get("region") in regions:
+            kept.append(record)
+        else:
+            batch.issues.append({
+                "job_key": key, "line": record.line, "raw_line": "",
+                "reason": f"the address is outside your regions ({', '.join(sorted(regions))})",
+            })  # fmt: skip
+    batch.records = kept
+
+
 def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
     chunk: list[tuple[int, list[str]]] = []
     for item in rows:
@@ -121,7 +136,8 @@ def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, l
 
 async def run_import(
     key: str, path: str, filename: str, mapping: dict[str, str], source: str,
-    actor_id: int | None = None, progress: Progress | None = None, **_ignored: Any,
+    actor_id: int | None = None, progress: Progress | None = None,
+    regions: list[str] | None = None, **_ignored: Any,
 ) -> dict[str, int]:  # fmt: skip
     """Stream the file in batches; a bad row becomes an issue with its line number.
 
@@ -149,10 +165,16 @@ async def run_import(
     while batch.rows:
         upcoming = parse_next()
         try:
+            if regions:
+                _keep_to_regions(key, batch, set(regions))
             async with db.transaction():
                 await fast.tune_transaction()
                 result = await bulk.upsert(
-                    batch.records, source=source, source_detail=filename, actor_id=actor_id
+                    batch.records,
+                    source=source,
+                    source_detail=filename,
+                    actor_id=actor_id,
+                    regions=regions or None,
                 )
                 await fast.insert(ImportIssue, batch.issues)
                 await audit.record(actor, "person.import", "import", key, {

@@ -114,9 +114,18 @@ def _identity(record: Record) -> list[str]:
 
 
 async def upsert(
-    records: list[Record], *, source: str, source_detail: str, actor_id: int | None
+    records: list[Record],
+    *,
+    source: str,
+    source_detail: str,
+    actor_id: int | None,
+    regions: list[str] | None = None,
 ) -> BatchResult:
-    """Write one batch; the caller owns the transaction."""
+    """Write one batch; the caller owns the transaction.
+
+    With ``regions`` (a regional organiser's import) only people of those regions are
+    matched and updated; nobody outside them is touched.
+    """
     now = datetime.now(UTC)
     for record in records:
         if record.address.get("postcode"):
@@ -124,6 +133,10 @@ async def upsert(
                 record.address["country"], record.address["postcode"]
             )
     matches = await _match(records)
+    if regions and matches:
+        rows = await bulk.select_in(Person, ["id", "region"], {"id": list(set(matches.values()))})
+        inside = {r["id"] for r in rows if r["region"] in regions}
+        matches = {i: p for i, p in matches.items() if p in inside}
     families = {
         r.household_key: " ".join(p for p in (r.infix, r.last_name) if p)
         for r in records
