@@ -24,7 +24,7 @@ from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
 from achterban.settings import get_settings
 
-BATCH = 1000
+BATCH = 5000
 PARALLEL_FROM = 5000  # rows; below this a second process costs more than it saves
 Progress = Callable[[int, int | None], Awaitable[None]]
 
