@@ -57,3 +57,16 @@ async def test_a_membership_cannot_end_before_it_starts(app, admin_client):
         json={"branch": "Assen", "since": "2025-05-01", "until": "2025-01-01"},
     )
     assert response.status_code == 400 and response.json()["errors"][0]["key"] == "until"
+
+
+async def test_a_member_who_cancels_for_a_later_date_is_a_member_until_then(app, admin_client):
+    person = (await admin_client.post("/api/people", json={"first_name": "Opzegger"})).json()
+    created = await admin_client.post(
+        f"/api/people/{person['id']}/memberships", json={"branch": "Assen", "since": "2024-01-01"}
+    )
+    later = (date.today() + timedelta(days=30)).isoformat()
+    changed = await admin_client.patch(
+        f"/api/memberships/{created.json()['id']}", json={"cancelled_on": later}
+    )
+    assert changed.json()["status"] == "current"
+    assert "member" in (await admin_client.get(f"/api/people/{person['id']}")).json()["roles"]

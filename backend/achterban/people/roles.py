@@ -17,7 +17,7 @@ def is_loyal_voter(support_level: int | None, voted_for_us: bool) -> bool:
 def current_membership_where(today: date) -> Any:
     return (
         (Membership.since <= today)
-        & Membership.cancelled_on.is_null()
+        & (Membership.cancelled_on.is_null() | (Membership.cancelled_on > today))
         & (Membership.until.is_null() | (Membership.until >= today - GRACE))
     )
 
