@@ -24,11 +24,13 @@ JOBS: dict[str, JobFunction] = {
     "purge_expired_sessions": user_jobs.purge_expired_sessions,
     "purge_login_throttles": user_jobs.purge_login_throttles,
     "import_people": import_jobs.import_people,
+    "purge_import_leftovers": import_jobs.purge_import_leftovers,
 }
 
 CRONS = [
     CronJob("purge_expired_sessions", frozenset({7})),
     CronJob("purge_login_throttles", frozenset({37})),
+    CronJob("purge_import_leftovers", frozenset({47})),
 ]
 
 

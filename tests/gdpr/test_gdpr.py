@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime
 
+from achterban.casework.tables import Case, CaseEvent
+from achterban.imports.tables import ImportIssue
 from achterban.people.tables import ErasureLedger, Interaction, Person
 
 
@@ -93,3 +97,59 @@ async def test_a_restored_backup_is_cleaned_again(app, admin_client, test_env):
     assert "Erasure re-applied to 1 people" in result.stdout
     row = await Person.select().where(Person.id == pid).first()
     assert row["first_name"] == "" and row["email"] is None and row["erased_at"] is not None
+
+
+async def _case(person_id: int) -> int:
+    now = datetime.now(UTC)
+    case = Case(
+        reference=f"G-{uuid.uuid4().hex[:8]}", person=person_id, topic="health",
+        subject="Waiting list for her operation", description="She has been waiting a year",
+        address_raw="Vismarkt 2, 9712 CB Groningen", sensitive={"health": "hip"},
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    await case.save()
+    await CaseEvent(case=case.id, kind="note", body="called the hospital", at=now).save()
+    return case.id
+
+
+async def test_subject_access_holds_cases_and_erasure_blanks_them_keeping_the_count(
+    app, admin_client
+):
+    person, _email = await _person(admin_client)
+    pid = person["id"]
+    await admin_client.patch(f"/api/people/{pid}", json={"support_level": 5})
+    case_id = await _case(pid)
+    export = (await admin_client.get(f"/api/people/{pid}/subject-access")).json()
+    assert [c["subject"] for c in export["cases"]] == ["Waiting list for her operation"]
+    assert export["cases"][0]["events"][0]["body"] == "called the hospital"
+    pdf = await admin_client.get(f"/api/people/{pid}/subject-access.pdf")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True).stdout
+    assert "Uw zaken" in text.decode() and "Waiting list for her" in text.decode()
+    assert not re.search(r"\d\d:\d\d:\d\d\.\d+", text.decode())  # times to the minute
+
+    await admin_client.post(f"/api/people/{pid}/erase", json={"reason": "request"})
+    case = await Case.select().where(Case.id == case_id).output(load_json=True).first()
+    assert (case["subject"], case["description"], case["address_raw"], case["sensitive"]) == (
+        "", "", "", {},
+    )  # fmt: skip
+    assert case["topic"] == "health"  # still counted per topic
+    events = await CaseEvent.select(CaseEvent.body).where(CaseEvent.case == case_id)
+    assert [e["body"] for e in events] == [""]
+    row = await Person.select(Person.support_level).where(Person.id == pid).first()
+    assert row["support_level"] is None
+
+
+async def test_erasure_blanks_the_text_of_bad_import_rows_that_held_the_person(app, admin_client):
+    person, email = await _person(admin_client)
+    key = f"import_people:{uuid.uuid4().hex}"
+    await ImportIssue.insert(
+        ImportIssue(job_key=key, line=2, reason="invalid phone number '12'",
+                    raw_line=f"Greet,X,{email},12"),
+        ImportIssue(job_key=key, line=3, reason="invalid phone number '13'",
+                    raw_line="Someone,Else,someone@example.org,13"),
+    )  # fmt: skip
+    await admin_client.post(f"/api/people/{person['id']}/erase", json={"reason": "request"})
+    rows = await ImportIssue.select().where(ImportIssue.job_key == key).order_by(ImportIssue.line)
+    assert [(r["line"], r["raw_line"]) for r in rows] == [
+        (2, ""), (3, "Someone,Else,someone@example.org,13"),
+    ]  # fmt: skip

@@ -6,11 +6,15 @@ import csv
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from achterban.consent.tables import ConsentEvent
 from achterban.imports import mapping
+from achterban.imports import service as imports
+from achterban.imports.tables import ImportIssue
 from achterban.people.tables import Person
+from achterban.platform.tables import JobRun
 from tests.conftest import SHARED_DATA, run_jobs
 
 
@@ -218,3 +222,24 @@ async def test_a_regional_organiser_imports_only_people_of_their_regions(
     assert status["issues"][0]["line"] == 3
     untouched = (await admin_client.get(f"/api/people/{outside['id']}")).json()
     assert untouched["first_name"] == "Buiten" and untouched["region"] == "NL-DR"
+
+
+async def test_the_kept_copy_is_deleted_and_bad_rows_text_expires(app, admin_client, tmp_dir):
+    path = _csv(tmp_dir, [
+        ["first_name", "last_name", "email"],
+        ["Bob", "Smit", "bob@"],
+        ["Ria", "Smit", f"ria.{uuid.uuid4().hex[:6]}@example.org"],
+    ])  # fmt: skip
+    status = await _upload(admin_client, path)
+    assert status["created"] == 1 and status["issues"][0]["raw"] == "Bob,Smit,bob@"
+    key = status["job_key"]
+    assert not (imports.upload_dir() / f"{key.split(':')[1]}.csv").exists()
+
+    await imports.purge_leftovers()  # a recent import keeps the text for whoever fixes it
+    issue = await ImportIssue.select().where(ImportIssue.job_key == key).first()
+    assert issue["raw_line"] == "Bob,Smit,bob@"
+    later = datetime.now(UTC) + timedelta(days=imports.KEEP_RAW_LINES_DAYS + 1)
+    await imports.purge_leftovers(now=later)
+    issue = await ImportIssue.select().where(ImportIssue.job_key == key).first()
+    assert (issue["line"], issue["raw_line"]) == (2, "")
+    assert (await JobRun.select().where(JobRun.job_key == key).first())["status"] == "done"

@@ -8,8 +8,8 @@ from litestar.params import FromQuery
 from litestar.response import File, Stream
 
 from achterban.exports import service
-from achterban.people.routes import person_filter
 from achterban.people.schemas import PersonFilter
+from achterban.people.search import person_filter
 from achterban.platform.auth import Actor, requires
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,27 @@ LABELS = [
     _("E-mail addresses and phone numbers"),
     _("Tags"), _("Consent"), _("Memberships"), _("Gifts"), _("Direct-debit mandates"),
     _("Contact moments"), _("Who looked at or changed your record"), _("None."), _("Name"),
-    _("Address"), _("Language"), _("Date of birth"),
+    _("Address"), _("Language"), _("Date of birth"), _("Your cases"),
+    _("How much you support us (1-5), as we noted it"),
 ]  # fmt: skip
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+
+
+def cell(value: Any, field: str) -> str:
+    """A table cell as a reader expects it: minutes, not microseconds; euros, not cents."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if field == "amount_cents" and isinstance(value, int):
+        return f"{value / 100:.2f}"
+    return str(value)
+
+
+_env.filters["cell"] = cell
 
 
 def render(export: dict[str, Any]) -> bytes:

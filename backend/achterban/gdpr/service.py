@@ -8,9 +8,11 @@ from typing import Any
 
 from achterban.audit import service as audit
 from achterban.audit.tables import AuditEvent
+from achterban.casework.tables import Case, CaseEvent
 from achterban.consent.tables import ConsentEvent
 from achterban.donations.tables import Donation, Mandate
 from achterban.households.tables import Household
+from achterban.imports import service as imports
 from achterban.memberships.tables import Membership
 from achterban.people.service import visible_row
 from achterban.people.tables import ContactPoint, ErasureLedger, Interaction, Person, PersonTag
@@ -26,6 +28,14 @@ ERASED_PERSON: dict[Any, Any] = {
     Person.house_number_addition: "", Person.unit: "", Person.postcode: "", Person.city: "",
     Person.address_note: "", Person.household: None, Person.point_person: None,
     Person.source: "", Person.do_not_contact: True,
+    # what we knew of their politics is special-category data: it goes too
+    Person.support_level: None, Person.voted_for_us: False, Person.is_volunteer: False,
+    Person.is_ambassador: False,
+}  # fmt: skip
+
+ERASED_CASE: dict[Any, Any] = {
+    Case.subject: "", Case.description: "", Case.address_raw: "", Case.sensitive: {},
+    Case.resolution: "",
 }  # fmt: skip
 
 
@@ -66,13 +76,40 @@ async def access_export(actor: Actor, person_id: int) -> dict[str, Any]:
             .order_by(Interaction.at)
         ),
         "household": household,
+        "cases": await _cases(person_id),
         "record_access": [{**r, "detail": json.loads(r["detail"] or "{}")} for r in reads],
     }
     await audit.record(actor, "person.subject_access", "person", person_id)
     return export
 
 
+async def _cases(person_id: int) -> list[dict[str, Any]]:
+    cases = _plain(
+        await Case.select().where(Case.person == person_id).order_by(Case.id),
+        drop=("assignee_id", "candidates", "campaign_key"),
+    )
+    for case in cases:
+        case["events"] = _plain(
+            await CaseEvent.select(CaseEvent.at, CaseEvent.kind, CaseEvent.direction,
+                                   CaseEvent.channel, CaseEvent.body)
+            .where(CaseEvent.case == case["id"]).order_by(CaseEvent.at)
+        )  # fmt: skip
+    return cases
+
+
 async def _erase_rows(person_id: int) -> None:
+    person = (
+        await Person.select(Person.first_name, Person.last_name)
+        .where(Person.id == person_id)
+        .first()
+    )
+    emails = await ContactPoint.select(ContactPoint.value).where(
+        (ContactPoint.person == person_id) & (ContactPoint.kind == "email")
+    )
+    await imports.forget_lines(
+        [r["value"] for r in emails],
+        (person["first_name"], person["last_name"]) if person else None,
+    )
     await Person.update({**ERASED_PERSON, Person.erased_at: datetime.now(UTC)}).where(
         Person.id == person_id
     )
@@ -86,6 +123,13 @@ async def _erase_rows(person_id: int) -> None:
     ).where(Interaction.person == person_id)
     # gifts stay for the books; the bank account goes
     await Mandate.update({Mandate.iban: ""}).where(Mandate.person == person_id)
+    # a case stays as a count per topic and office; what the person told us goes
+    case_ids = [r["id"] for r in await Case.select(Case.id).where(Case.person == person_id)]
+    if case_ids:
+        await Case.update(ERASED_CASE).where(Case.id.is_in(case_ids))
+        await CaseEvent.update({CaseEvent.body: "", CaseEvent.detail: {}}).where(
+            CaseEvent.case.is_in(case_ids)
+        )
 
 
 async def do_erase(actor: Actor, person_id: int, reason: str) -> None:
@@ -107,11 +151,7 @@ async def reapply_erasures(actor: Actor) -> int:
         row = await Person.select().where(Person.id == person_id).first()
         if row is None:
             continue
-        holds_data = any(
-            row[c._meta.name] not in ("", None)
-            for c in ERASED_PERSON
-            if c._meta.name not in ("do_not_contact",)
-        )
+        holds_data = any(row[c._meta.name] != value for c, value in ERASED_PERSON.items())
         holds_data = holds_data or row["erased_at"] is None
         holds_data = holds_data or await ContactPoint.exists().where(
             ContactPoint.person == person_id

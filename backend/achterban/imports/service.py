@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,11 @@ from achterban.platform import db, jobs
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
+from achterban.platform.tables import JobRun
 from achterban.settings import get_settings
 
 BATCH = 5000
+KEEP_RAW_LINES_DAYS = 30  # a bad row's text is kept this long for the person who fixes it
 PARALLEL_FROM = 5000  # rows; below this a second process costs more than it saves
 Progress = Callable[[int, int | None], Awaitable[None]]
 
@@ -231,6 +234,53 @@ async def issues(actor: Actor, key: str, limit: int, offset: int) -> IssuePage:
         items=[Issue(line=r["line"], reason=r["reason"], raw=r["raw_line"]) for r in rows],
         total=await ImportIssue.count().where(ImportIssue.job_key == key),
     )
+
+
+async def forget_lines(emails: list[str], name: tuple[str, str] | None) -> None:
+    """Erasure: blank the text of bad rows that held the person's e-mail or full name."""
+    for email in emails:
+        await ImportIssue.update({ImportIssue.raw_line: ""}).where(
+            ImportIssue.raw_line.ilike(f"%{email}%")
+        )
+    if name and name[0].strip() and name[1].strip():
+        await ImportIssue.update({ImportIssue.raw_line: ""}).where(
+            ImportIssue.raw_line.ilike(f"%{name[0].strip()}%")
+            & ImportIssue.raw_line.ilike(f"%{name[1].strip()}%")
+        )
+
+
+def discard_copy(path: str) -> None:
+    """The kept copy of an uploaded file is deleted as soon as its import has run."""
+    stored = Path(path)
+    if stored.parent.resolve() == upload_dir().resolve():
+        stored.unlink(missing_ok=True)
+
+
+async def purge_leftovers(now: datetime | None = None) -> dict[str, int]:
+    """Delete copies whose import ended without running, and old bad rows' text."""
+    now = now or datetime.now(UTC)
+    ended = await JobRun.select(JobRun.job_key, JobRun.finished_at).where(
+        (JobRun.name == "import_people") & JobRun.status.is_in(["done", "failed"])
+    )
+    files = 0
+    for job in ended:
+        stored = upload_dir() / f"{job['job_key'].split(':')[1]}.csv"
+        if stored.exists():
+            stored.unlink()
+            files += 1
+    stale = [
+        j["job_key"]
+        for j in ended
+        if j["finished_at"] and j["finished_at"] < now - timedelta(days=KEEP_RAW_LINES_DAYS)
+    ]
+    lines = 0
+    for start in range(0, len(stale), 500):
+        keys = stale[start : start + 500]
+        lines += await ImportIssue.count().where(
+            ImportIssue.job_key.is_in(keys) & (ImportIssue.raw_line != "")
+        )
+        await ImportIssue.update({ImportIssue.raw_line: ""}).where(ImportIssue.job_key.is_in(keys))
+    return {"files": files, "raw_lines": lines}
 
 
 def _may_see(actor: Actor, owner: int | None) -> bool:

@@ -1,9 +1,8 @@
-from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from achterban.people import search, service, timeline
 from achterban.people.schemas import (
@@ -15,36 +14,9 @@ from achterban.people.schemas import (
     PersonFilter,
     PersonPage,
     PersonPatch,
-    Role,
-    SortKey,
     TimelineEntry,
 )
 from achterban.platform.auth import Actor, requires
-
-
-async def person_filter(
-    q: FromQuery[str | None] = None,
-    email: FromQuery[str | None] = None,
-    phone: FromQuery[str | None] = None,
-    postcode: FromQuery[str | None] = None,
-    district: FromQuery[str | None] = None,
-    region: FromQuery[str | None] = None,
-    tag: FromQuery[str | None] = None,
-    role: FromQuery[Role | None] = None,
-    support_level_min: Annotated[int | None, QueryParameter(ge=1, le=5)] = None,
-    branch: FromQuery[str | None] = None,
-    last_contact_before: FromQuery[datetime | None] = None,
-    last_contact_after: FromQuery[datetime | None] = None,
-    address_status: FromQuery[str | None] = None,
-    sort: FromQuery[SortKey] = "name",
-) -> PersonFilter:
-    """The people list's filters from the query string (shared by the list and exports)."""
-    return PersonFilter(
-        q=q, email=email, phone=phone, postcode=postcode, district=district, region=region,
-        tag=tag, role=role, support_level_min=support_level_min, branch=branch,
-        last_contact_before=last_contact_before, last_contact_after=last_contact_after,
-        address_status=address_status, sort=sort,
-    )  # fmt: skip
 
 
 class PeopleController(Controller):
@@ -55,7 +27,7 @@ class PeopleController(Controller):
         "/",
         operation_id="listPeople",
         guards=[requires("people.read")],
-        dependencies={"f": Provide(person_filter)},
+        dependencies={"f": Provide(search.person_filter)},
         summary="Search people",
     )
     async def list_people(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from litestar.params import FromQuery, QueryParameter
 
 from achterban.memberships.tables import Membership
 from achterban.people import normalise, roles, scope
-from achterban.people.schemas import PersonFilter, PersonPage, PersonSummary
+from achterban.people.schemas import PersonFilter, PersonPage, PersonSummary, Role, SortKey
 from achterban.people.service import display_name
 from achterban.people.tables import ContactPoint, Person, PersonTag
 from achterban.platform.auth import Actor
@@ -170,3 +172,28 @@ async def summaries(rows: list[dict[str, Any]]) -> list[PersonSummary]:
         )
         for r in rows
     ]
+
+
+async def person_filter(
+    q: FromQuery[str | None] = None,
+    email: FromQuery[str | None] = None,
+    phone: FromQuery[str | None] = None,
+    postcode: FromQuery[str | None] = None,
+    district: FromQuery[str | None] = None,
+    region: FromQuery[str | None] = None,
+    tag: FromQuery[str | None] = None,
+    role: FromQuery[Role | None] = None,
+    support_level_min: Annotated[int | None, QueryParameter(ge=1, le=5)] = None,
+    branch: FromQuery[str | None] = None,
+    last_contact_before: FromQuery[datetime | None] = None,
+    last_contact_after: FromQuery[datetime | None] = None,
+    address_status: FromQuery[str | None] = None,
+    sort: FromQuery[SortKey] = "name",
+) -> PersonFilter:
+    """The people list's filters from the query string (shared by the list and exports)."""
+    return PersonFilter(
+        q=q, email=email, phone=phone, postcode=postcode, district=district, region=region,
+        tag=tag, role=role, support_level_min=support_level_min, branch=branch,
+        last_contact_before=last_contact_before, last_contact_after=last_contact_after,
+        address_status=address_status, sort=sort,
+    )  # fmt: skip
