@@ -40,14 +40,14 @@ class Person(Table, tablename="person"):
         references=StaffUser, null=True, default=None, on_delete=OnDelete.set_null
     )
     source = Varchar(length=100, default="")
-    external_ref = Varchar(length=100, null=True, default=None, index=True)
+    external_ref = Varchar(length=100, null=True, default=None)  # partial index, see migrations
     # the postal address, structured and raw
     address_raw = Text(default="")
     street = Varchar(length=200, default="")
     house_number = Varchar(length=20, default="")
     house_number_addition = Varchar(length=20, default="")
     unit = Varchar(length=60, default="")
-    postcode = Varchar(length=12, default="", index=True)
+    postcode = Varchar(length=12, default="")  # indexed: person_place, person_postcode_prefix
     city = Varchar(length=100, default="")
     state = Varchar(length=60, default="")
     country = Varchar(length=2, default="")
