@@ -243,3 +243,29 @@ async def test_the_kept_copy_is_deleted_and_bad_rows_text_expires(app, admin_cli
     issue = await ImportIssue.select().where(ImportIssue.job_key == key).first()
     assert (issue["line"], issue["raw_line"]) == (2, "")
     assert (await JobRun.select().where(JobRun.job_key == key).first())["status"] == "done"
+
+
+async def test_preview_shows_the_guessed_mapping_and_the_first_rows(app, admin_client, tmp_dir):
+    path = _csv(tmp_dir, [
+        ["Voornaam", "Achternaam", "E-mail", "Lievelingskleur"],
+        ["Anna", "Bakker", "anna@example.org", "blauw"],
+    ])  # fmt: skip
+    with path.open("rb") as handle:
+        response = await admin_client.post(
+            "/api/imports/preview", files={"file": (path.name, handle, "text/csv")},
+            data={"mapping": '{"Lievelingskleur": "tags"}'},
+        )  # fmt: skip
+    assert response.status_code == 200, response.text
+    preview = response.json()
+    assert preview["mapping"] == {
+        "Voornaam": "first_name", "Achternaam": "last_name", "E-mail": "email",
+        "Lievelingskleur": "tags",
+    }  # fmt: skip
+    assert preview["rows"] == [["Anna", "Bakker", "anna@example.org", "blauw"]]
+    assert "consent_newsletter_email" in preview["fields"] and "postcode" in preview["fields"]
+    with path.open("rb") as handle:
+        bad = await admin_client.post(
+            "/api/imports/preview", files={"file": (path.name, handle, "text/csv")},
+            data={"mapping": '{"Lievelingskleur": "colour"}'},
+        )  # fmt: skip
+    assert bad.status_code == 400 and "colour" in bad.json()["detail"]

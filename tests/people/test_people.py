@@ -156,3 +156,26 @@ async def test_caseworkers_and_volunteers_cannot_browse_people(app, admin_client
     for role in ("volunteer", "caseworker"):
         async with signed_in(app, await make_user(role, office_id=1)) as client:
             assert (await client.get(f"/api/people/{person['id']}")).status_code in (403, 404)
+
+
+async def test_the_timeline_shows_cases_to_those_who_may_read_them(app, admin_client):
+    from datetime import UTC, datetime
+
+    from achterban.casework.tables import Case
+
+    person = await _create(admin_client, address="Vismarkt 2, 9712 CB Groningen")
+    now = datetime.now(UTC)
+    reference = _unique("T-")
+    await Case(
+        reference=reference, person=person["id"], topic="housing", subject="Leaking roof",
+        created_at=now, updated_at=now,
+    ).save()  # fmt: skip
+    timeline = (await admin_client.get(f"/api/people/{person['id']}/timeline")).json()
+    assert [e["summary"] for e in timeline if e["kind"] == "case"] == [
+        f"{reference}: Leaking roof (new)"
+    ]
+    organiser = await make_user("regional_organiser", regions=["NL-GR"])
+    async with signed_in(app, organiser) as client:  # no cases.read
+        response = await client.get(f"/api/people/{person['id']}/timeline")
+    assert response.status_code == 200
+    assert [e["kind"] for e in response.json()] == []

@@ -161,6 +161,23 @@ async def visible_case(actor: Actor, case_id: int) -> dict[str, Any]:
     return row
 
 
+async def cases_of_person(actor: Actor, person_id: int) -> list[dict[str, Any]]:
+    """The person's cases this actor may see (for their timeline); each read is audited."""
+    if not actor.has("cases.read"):
+        return []
+    query = CaseRow.select(
+        CaseRow.id, CaseRow.reference, CaseRow.subject, CaseRow.status, CaseRow.topic,
+        CaseRow.created_at,
+    ).where(CaseRow.person == person_id)  # fmt: skip
+    clause = scope.visible_where(actor)
+    if clause is not None:
+        query = query.where(clause)
+    rows = await query.order_by(CaseRow.id)
+    for row in rows:
+        await audit.record(actor, "case.read", "case", row["id"], {"view": "person timeline"})
+    return rows
+
+
 async def to_schema(actor: Actor, row: dict[str, Any], group_size: int = 1) -> Case:
     decision = (
         await RoutingDecision.select(RoutingDecision.reason)

@@ -37,3 +37,4 @@ class Preview(msgspec.Struct, kw_only=True):
     rows: list[list[str]]
     delimiter: str
     encoding: str
+    fields: list[str]  # every field a column can be mapped to

@@ -65,6 +65,7 @@ def preview(path: Path, overrides: dict[str, str] | None) -> Preview:
         rows=reader.first_rows(path, 5),
         delimiter=delimiter,
         encoding=encoding,
+        fields=sorted(mapping.FIELDS),
     )
 
 

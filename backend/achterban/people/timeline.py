@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from achterban.audit import service as audit
+from achterban.casework import service as casework
 from achterban.consent.tables import ConsentEvent
 from achterban.donations.tables import Donation
 from achterban.households.tables import Household as HouseholdRow
@@ -45,6 +46,12 @@ async def timeline(actor: Actor, person_id: int) -> list[TimelineEntry]:
             at=_at(r["since"]), kind="membership",
             summary=f"member of {r['branch'] or '-'} ({r['plan']})",
             detail={"id": r["id"], "until": str(r["until"] or "")},
+        ))  # fmt: skip
+    for r in await casework.cases_of_person(actor, person_id):
+        entries.append(TimelineEntry(
+            at=r["created_at"], kind="case",
+            summary=f"{r['reference']}: {r['subject']} ({r['status']})",
+            detail={"id": r["id"], "topic": r["topic"]},
         ))  # fmt: skip
     return sorted(entries, key=lambda e: e.at, reverse=True)
 

@@ -1523,6 +1523,7 @@ export interface components {
         Preview: {
             delimiter: string;
             encoding: string;
+            fields: string[];
             headers: string[];
             mapping: {
                 [key: string]: string;
