@@ -5,9 +5,12 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { initialLanguage, LanguageContext, useT, type Language } from "./i18n";
 import { AuditPage } from "./pages/Audit";
 import { CasesPage } from "./pages/Cases";
+import { DedupePage } from "./pages/Dedupe";
+import { ImportPage } from "./pages/Import";
 import { LoginPage } from "./pages/Login";
 import { OverviewPage } from "./pages/Overview";
 import { PeoplePage } from "./pages/People";
+import { PersonPage } from "./pages/Person";
 import { SessionProvider, useSession } from "./session";
 
 export function App() {
@@ -30,6 +33,9 @@ export function App() {
             <Route element={<Shell />}>
               <Route index element={<OverviewPage />} />
               <Route path="people" element={<PeoplePage />} />
+              <Route path="people/:personId" element={<PersonPage />} />
+              <Route path="imports" element={<ImportPage />} />
+              <Route path="duplicates" element={<DedupePage />} />
               <Route path="cases" element={<CasesPage />} />
               <Route path="audit" element={<AuditPage />} />
             </Route>
@@ -63,7 +69,9 @@ function Shell() {
         <NavLink to="/" end>
           {t("overview")}
         </NavLink>
-        {can("people.read") && <NavLink to="/people">{t("people")}</NavLink>}
+        {can("people.read") && <NavLink to="/people" end>{t("people")}</NavLink>}
+        {can("people.import") && <NavLink to="/imports">{t("imports")}</NavLink>}
+        {can("people.write") && <NavLink to="/duplicates">{t("duplicates")}</NavLink>}
         {can("cases.read") && <NavLink to="/cases">{t("cases")}</NavLink>}
         {can("audit.read") && <NavLink to="/audit">{t("auditLog")}</NavLink>}
       </nav>

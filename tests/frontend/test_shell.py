@@ -7,10 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+from tests.frontend.browser import CHROMIUM_ARGS
 
 
 @pytest.mark.browser

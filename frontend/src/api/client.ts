@@ -7,6 +7,16 @@ export type AuditPage = components["schemas"]["AuditPage"];
 export type Health = components["schemas"]["Health"];
 export type PersonPage = components["schemas"]["PersonPage"];
 export type CasePage = components["schemas"]["CasePage"];
+export type Person = components["schemas"]["Person"];
+export type TimelineEntry = components["schemas"]["TimelineEntry"];
+export type ConsentMatrix = components["schemas"]["ConsentMatrix"];
+export type Membership = components["schemas"]["Membership"];
+export type Donation = components["schemas"]["Donation"];
+export type Mandate = components["schemas"]["Mandate"];
+export type Household = components["schemas"]["Household"];
+export type ImportStatus = components["schemas"]["ImportStatus"];
+export type ImportPreview = components["schemas"]["Preview"];
+export type DuplicateCandidate = components["schemas"]["dedupe_schemas_Candidate"];
 export type Problem = { type?: string; title?: string; status?: number; detail?: string };
 
 let csrfToken = "";
@@ -32,6 +42,19 @@ const headers: Middleware = {
 
 export const api = createClient<paths>({ baseUrl: "/", credentials: "same-origin" });
 api.use(headers);
+
+/** A CSV upload for the import routes: the file and the column → field mapping as JSON. */
+export function uploadForm(file: File, mapping: Record<string, string>): FormData {
+  const form = new FormData();
+  form.append("file", file);
+  form.append("mapping", JSON.stringify(mapping));
+  return form;
+}
+
+/** Money as people read it: cents to "12.50". */
+export function money(cents: number, currency = "EUR"): string {
+  return `${currency} ${(cents / 100).toFixed(2)}`;
+}
 
 export function problemText(error: unknown, fallback: string): string {
   const problem = error as Problem | undefined;

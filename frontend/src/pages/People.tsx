@@ -1,11 +1,17 @@
 import { useEffect, useState, type FormEvent } from "react";
+import { Link } from "react-router-dom";
 import { api, type PersonPage } from "../api/client";
-import { useT } from "../i18n";
+import { useT, type MessageKey } from "../i18n";
+import { useSession } from "../session";
 
 const PAGE = 50;
+const ROLES = ["loyal_voter", "member", "donor", "volunteer", "ambassador", "constituent"] as const;
+type Role = (typeof ROLES)[number];
 
 export function PeoplePage() {
   const t = useT();
+  const { can } = useSession();
+  const [role, setRole] = useState<Role | "">("");
   const [q, setQ] = useState("");
   const [postcode, setPostcode] = useState("");
   const [tag, setTag] = useState("");
@@ -19,6 +25,7 @@ export function PeoplePage() {
           q: q || undefined,
           postcode: postcode || undefined,
           tag: tag || undefined,
+          role: role || undefined,
           limit: PAGE,
           offset: from,
         },
@@ -33,6 +40,15 @@ export function PeoplePage() {
   useEffect(() => {
     void load(0);
   }, []);
+
+  function exportLink(format: "csv" | "xlsx"): string {
+    const query = new URLSearchParams({ format });
+    if (q) query.set("q", q);
+    if (postcode) query.set("postcode", postcode);
+    if (tag) query.set("tag", tag);
+    if (role) query.set("role", role);
+    return `/api/people/export?${query}`;
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -53,9 +69,32 @@ export function PeoplePage() {
         <label>
           {t("tag")} <input value={tag} onChange={(e) => setTag(e.target.value)} />
         </label>
+        <label>
+          {t("role")}{" "}
+          <select value={role} onChange={(e) => setRole(e.target.value as Role | "")}>
+            <option value="">{t("allRoles")}</option>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`role_${r}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="submit">{t("search")}</button>
       </form>
-      {page && <p>{t("total", { count: page.total })}</p>}
+      {page && (
+        <p>
+          {t("total", { count: page.total })}
+          {can("people.export") && (
+            <>
+              {" · "}
+              <a href={exportLink("csv")}>{t("exportCsv")}</a>
+              {" · "}
+              <a href={exportLink("xlsx")}>{t("exportXlsx")}</a>
+            </>
+          )}
+        </p>
+      )}
       <table>
         <thead>
           <tr>
@@ -69,14 +108,16 @@ export function PeoplePage() {
         <tbody>
           {page?.items.map((person) => (
             <tr key={person.id}>
-              <td>{person.display_name}</td>
+              <td>
+                <Link to={`/people/${person.id}`}>{person.display_name}</Link>
+              </td>
               <td>{person.email ?? ""}</td>
               <td>
                 {person.postcode}
                 {person.address_status === "review" && <em> ({t("addressReview")})</em>}
               </td>
               <td>{person.city}</td>
-              <td>{person.roles.join(", ")}</td>
+              <td>{person.roles.map((r) => t(`role_${r}` as MessageKey)).join(", ")}</td>
             </tr>
           ))}
         </tbody>

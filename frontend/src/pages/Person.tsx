@@ -1,0 +1,379 @@
+// One person: who they are, every contact moment, consent, memberships and gifts.
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import {
+  api,
+  money,
+  problemText,
+  type ConsentMatrix,
+  type Donation,
+  type Household,
+  type Mandate,
+  type Membership,
+  type Person,
+  type TimelineEntry,
+} from "../api/client";
+import { useT, type MessageKey } from "../i18n";
+import { useSession } from "../session";
+
+const PURPOSES = ["newsletter", "fundraising", "surveys", "casework_followup"] as const;
+const CHANNELS = ["email", "post", "phone", "sms"] as const;
+const CONTACT_CHANNELS = ["phone", "email", "post", "sms", "visit", "event", "web", "social"] as const;
+
+type Purpose = (typeof PURPOSES)[number];
+type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+type Channel = (typeof CHANNELS)[number];
+
+type Held = {
+  person: Person;
+  timeline: TimelineEntry[];
+  consent: ConsentMatrix;
+  memberships: Membership[];
+  donations: Donation[];
+  mandates: Mandate[];
+  household: Household | null;
+};
+
+export function PersonPage() {
+  const t = useT();
+  const { can } = useSession();
+  const navigate = useNavigate();
+  const personId = Number(useParams().personId);
+  const [held, setHeld] = useState<Held | null>(null);
+  const [error, setError] = useState("");
+
+  const load = useCallback(async () => {
+    const path = { params: { path: { person_id: personId } } };
+    const person = await api.GET("/api/people/{person_id}", path);
+    if (!person.data) {
+      setError(problemText(person.error, t("notFound")));
+      return;
+    }
+    const [timeline, consent, memberships, donations, mandates] = await Promise.all([
+      api.GET("/api/people/{person_id}/timeline", path),
+      api.GET("/api/people/{person_id}/consent", path),
+      api.GET("/api/people/{person_id}/memberships", path),
+      api.GET("/api/people/{person_id}/donations", path),
+      api.GET("/api/people/{person_id}/mandates", path),
+    ]);
+    const householdId = person.data.household_id;
+    const household = householdId
+      ? (await api.GET("/api/households/{household_id}", {
+          params: { path: { household_id: householdId } },
+        })).data ?? null
+      : null;
+    setHeld({
+      person: person.data,
+      timeline: timeline.data ?? [],
+      consent: consent.data ?? { person_id: personId, do_not_contact: false, states: [] },
+      memberships: memberships.data ?? [],
+      donations: donations.data ?? [],
+      mandates: mandates.data ?? [],
+      household,
+    });
+  }, [personId, t]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (error) return <p role="alert" className="error">{error}</p>;
+  if (!held) return <p className="loading">{t("loading")}</p>;
+  const { person } = held;
+  const address = person.address;
+
+  return (
+    <section className="person">
+      <p>
+        <Link to="/people">← {t("people")}</Link>
+      </p>
+      <h1>{person.display_name}</h1>
+      <p className="badges">
+        {person.roles.map((role) => (
+          <span key={role} className="badge">
+            {t(`role_${role}` as MessageKey)}
+          </span>
+        ))}
+        {person.do_not_contact && <strong className="badge warn">{t("doNotContact")}</strong>}
+      </p>
+      <dl className="details">
+        <dt>{t("email")}</dt>
+        <dd>{person.emails.join(", ") || "–"}</dd>
+        <dt>{t("phone")}</dt>
+        <dd>{person.phones.join(", ") || "–"}</dd>
+        <dt>{t("address")}</dt>
+        <dd>
+          {address.street
+            ? `${address.street} ${address.house_number}${address.house_number_addition ? ` ${address.house_number_addition}` : ""}, ${address.postcode} ${address.city}`
+            : address.raw || "–"}
+          {address.status === "review" && (
+            <em>
+              {" "}
+              ({t("addressReview")}: {address.note})
+            </em>
+          )}
+        </dd>
+        <dt>{t("region")}</dt>
+        <dd>{person.region || "–"}</dd>
+        <dt>{t("district")}</dt>
+        <dd>{person.district || "–"}</dd>
+        <dt>{t("supportLevel")}</dt>
+        <dd>{person.support_level ?? "–"}</dd>
+        <dt>{t("tag")}</dt>
+        <dd>{person.tags.join(", ") || "–"}</dd>
+        <dt>{t("language")}</dt>
+        <dd>{person.language}</dd>
+        <dt>{t("source")}</dt>
+        <dd>{person.source || "–"}</dd>
+        {held.household && (
+          <>
+            <dt>{t("household")}</dt>
+            <dd>
+              {held.household.salutation}:{" "}
+              {held.household.members.map((m, i) => (
+                <span key={m.id}>
+                  {i > 0 && ", "}
+                  {m.id === person.id ? m.display_name : <Link to={`/people/${m.id}`}>{m.display_name}</Link>}
+                </span>
+              ))}
+            </dd>
+          </>
+        )}
+      </dl>
+
+      <div className="columns">
+        <div>
+          <h2>{t("timeline")}</h2>
+          {can("people.write") && <ContactForm personId={person.id} onSaved={load} />}
+          <ol className="timeline" aria-label={t("timeline")}>
+            {held.timeline.map((entry, i) => (
+              <li key={i}>
+                <time dateTime={entry.at}>{new Date(entry.at).toLocaleString()}</time>{" "}
+                <span className="badge">{t(`kind_${entry.kind}` as MessageKey)}</span> {entry.summary}
+              </li>
+            ))}
+          </ol>
+          {held.timeline.length === 0 && <p>{t("noEntries")}</p>}
+        </div>
+        <div>
+          <h2>{t("consent")}</h2>
+          <ConsentTable consent={held.consent} />
+          {can("people.write") && <ConsentForm personId={person.id} onSaved={load} />}
+
+          <h2>{t("memberships")}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>{t("since")}</th>
+                <th>{t("until")}</th>
+                <th>{t("branch")}</th>
+                <th>{t("status")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {held.memberships.map((m) => (
+                <tr key={m.id}>
+                  <td>{m.since}</td>
+                  <td>{m.until ?? ""}</td>
+                  <td>{m.branch}</td>
+                  <td>{t(`membership_${m.status}` as MessageKey)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+
+          <h2>{t("gifts")}</h2>
+          <table>
+            <tbody>
+              {held.donations.map((d) => (
+                <tr key={d.id}>
+                  <td>{d.received_on}</td>
+                  <td>{money(d.amount_cents, d.currency)}</td>
+                  <td>{d.campaign}</td>
+                </tr>
+              ))}
+              {held.mandates.map((m) => (
+                <tr key={`m${m.id}`}>
+                  <td>{m.reference}</td>
+                  <td>
+                    {money(m.amount_cents, m.currency)} / {m.frequency}
+                  </td>
+                  <td>{m.status}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {held.donations.length + held.mandates.length === 0 && <p>{t("noEntries")}</p>}
+
+          {can("people.gdpr") && (
+            <Privacy personId={person.id} onErased={() => navigate("/people")} />
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function ConsentTable({ consent }: { consent: ConsentMatrix }) {
+  const t = useT();
+  const state = (purpose: Purpose, channel: Channel) =>
+    consent.states.find((s) => s.purpose === purpose && s.channel === channel)?.status ?? "unknown";
+  return (
+    <table aria-label={t("consent")}>
+      <thead>
+        <tr>
+          <th />
+          {CHANNELS.map((c) => (
+            <th key={c}>{t(`channel_${c}` as MessageKey)}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {PURPOSES.map((p) => (
+          <tr key={p}>
+            <th>{t(`purpose_${p}` as MessageKey)}</th>
+            {CHANNELS.map((c) => (
+              <td key={c} className={`consent-${state(p, c)}`}>
+                {t(`consent_${state(p, c)}` as MessageKey)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ConsentForm({ personId, onSaved }: { personId: number; onSaved: () => Promise<void> }) {
+  const t = useT();
+  const [purpose, setPurpose] = useState<Purpose>("newsletter");
+  const [channel, setChannel] = useState<Channel>("email");
+  const [status, setStatus] = useState<"granted" | "withdrawn">("granted");
+  const [wording, setWording] = useState("");
+  const [error, setError] = useState("");
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const { error: problem } = await api.POST("/api/people/{person_id}/consent", {
+      params: { path: { person_id: personId } },
+      body: { purpose, channel, status, wording, source: "staff", source_detail: "" },
+    });
+    setError(problem ? problemText(problem, t("saveFailed")) : "");
+    if (!problem) await onSaved();
+  }
+
+  return (
+    <form className="inline" onSubmit={submit} aria-label={t("recordConsent")}>
+      <select aria-label={t("purpose")} value={purpose} onChange={(e) => setPurpose(e.target.value as Purpose)}>
+        {PURPOSES.map((p) => (
+          <option key={p} value={p}>
+            {t(`purpose_${p}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+      <select aria-label={t("channel")} value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
+        {CHANNELS.map((c) => (
+          <option key={c} value={c}>
+            {t(`channel_${c}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+      <select
+        aria-label={t("status")}
+        value={status}
+        onChange={(e) => setStatus(e.target.value as "granted" | "withdrawn")}
+      >
+        <option value="granted">{t("consent_granted")}</option>
+        <option value="withdrawn">{t("consent_withdrawn")}</option>
+      </select>
+      <input aria-label={t("wording")} placeholder={t("wording")} value={wording} onChange={(e) => setWording(e.target.value)} />
+      <button type="submit">{t("recordConsent")}</button>
+      {error && <p role="alert" className="error">{error}</p>}
+    </form>
+  );
+}
+
+function ContactForm({ personId, onSaved }: { personId: number; onSaved: () => Promise<void> }) {
+  const t = useT();
+  const [channel, setChannel] = useState<ContactChannel>("phone");
+  const [direction, setDirection] = useState<"out" | "in">("out");
+  const [subject, setSubject] = useState("");
+  const [notes, setNotes] = useState("");
+  const [valueAdding, setValueAdding] = useState(false);
+  const [error, setError] = useState("");
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const { error: problem } = await api.POST("/api/people/{person_id}/interactions", {
+      params: { path: { person_id: personId } },
+      body: { channel, direction, subject, notes, value_adding: valueAdding, kind: "" },
+    });
+    if (problem) {
+      setError(problemText(problem, t("saveFailed")));
+      return;
+    }
+    setError("");
+    setSubject("");
+    setNotes("");
+    setValueAdding(false);
+    await onSaved();
+  }
+
+  return (
+    <form className="contact" onSubmit={submit} aria-label={t("logContact")}>
+      <select aria-label={t("channel")} value={channel} onChange={(e) => setChannel(e.target.value as ContactChannel)}>
+        {CONTACT_CHANNELS.map((c) => (
+          <option key={c} value={c}>
+            {t(`contact_${c}` as MessageKey)}
+          </option>
+        ))}
+      </select>
+      <select aria-label={t("direction")} value={direction} onChange={(e) => setDirection(e.target.value as "out" | "in")}>
+        <option value="out">{t("direction_out")}</option>
+        <option value="in">{t("direction_in")}</option>
+      </select>
+      <input aria-label={t("subject")} placeholder={t("subject")} value={subject} onChange={(e) => setSubject(e.target.value)} />
+      <textarea aria-label={t("notes")} placeholder={t("notes")} value={notes} onChange={(e) => setNotes(e.target.value)} />
+      <label>
+        <input type="checkbox" checked={valueAdding} onChange={(e) => setValueAdding(e.target.checked)} /> {t("valueAdding")}
+      </label>
+      <button type="submit">{t("logContact")}</button>
+      {error && <p role="alert" className="error">{error}</p>}
+    </form>
+  );
+}
+
+function Privacy({ personId, onErased }: { personId: number; onErased: () => void }) {
+  const t = useT();
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState("");
+
+  async function erase(event: FormEvent) {
+    event.preventDefault();
+    if (!window.confirm(t("eraseConfirm"))) return;
+    const { error: problem } = await api.POST("/api/people/{person_id}/erase", {
+      params: { path: { person_id: personId } },
+      body: { reason },
+    });
+    if (problem) setError(problemText(problem, t("saveFailed")));
+    else onErased();
+  }
+
+  return (
+    <>
+      <h2>{t("privacy")}</h2>
+      <p>
+        <a href={`/api/people/${personId}/subject-access.pdf`} target="_blank" rel="noreferrer">
+          {t("subjectAccessPdf")}
+        </a>
+      </p>
+      <form className="inline" onSubmit={erase} aria-label={t("erase")}>
+        <input aria-label={t("eraseReason")} placeholder={t("eraseReason")} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <button type="submit" className="danger">
+          {t("erase")}
+        </button>
+        {error && <p role="alert" className="error">{error}</p>}
+      </form>
+    </>
+  );
+}

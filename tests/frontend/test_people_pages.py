@@ -1,0 +1,129 @@
+"""Staff work with people in the web app: a person's page, an import, the duplicates list."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.frontend.browser import api_client, chromium_page, sign_in
+
+
+@pytest.mark.browser
+def test_a_person_page_shows_details_and_takes_a_contact_moment_and_consent(
+    live_server, staff_user
+):
+    last_name = f"Timmer{uuid.uuid4().hex[:6]}"
+    with api_client(live_server, staff_user.email, staff_user.password) as client:
+        created = client.post("/api/people", json={
+            "first_name": "Ilse", "last_name": last_name, "emails": [f"{last_name}@example.org"],
+            "address": "Vismarkt 2, 9712 CB Groningen", "tags": ["browser"], "support_level": 4,
+            "voted_for_us": True,
+        })  # fmt: skip
+        assert created.status_code == 201, created.text
+
+    with chromium_page() as page:
+        sign_in(page, live_server, staff_user.email, staff_user.password)
+        page.goto(live_server + "/people")
+        page.get_by_label("Search").fill(last_name)
+        page.get_by_role("button", name="Search").click()
+        page.get_by_role("link", name=f"Ilse {last_name}").click()
+        expect(page).to_have_url(re.compile(r"/people/\d+$"))
+        expect(page.get_by_role("heading", name=f"Ilse {last_name}")).to_be_visible()
+        expect(page.get_by_text("Vismarkt 2, 9712 CB Groningen")).to_be_visible()
+        expect(page.get_by_text("Loyal voter")).to_be_visible()  # voted for us, support 4
+        expect(page.get_by_text("NL-GR")).to_be_visible()  # the region, from the postcode
+
+        contact = page.get_by_role("form", name="Log a contact moment")
+        contact.get_by_label("Subject").fill("Thank-you call after the canvass")
+        contact.get_by_label("Of value to them").check()
+        contact.get_by_role("button", name="Log a contact moment").click()
+        timeline = page.get_by_role("list", name="Timeline")
+        expect(timeline).to_contain_text("Thank-you call after the canvass")
+
+        consent = page.get_by_role("table", name="Consent")
+        newsletter = consent.get_by_role("row").filter(has_text="Newsletter")
+        expect(newsletter).to_contain_text("Unknown")
+        form = page.get_by_role("form", name="Record consent")
+        form.get_by_label("Wording shown").fill("May we send you our newsletter?")
+        form.get_by_role("button", name="Record consent").click()
+        expect(newsletter.get_by_role("cell").nth(0)).to_have_text("Yes")  # the e-mail column
+        expect(timeline).to_contain_text("newsletter / email: granted")
+
+        page.get_by_label("Language").select_option("nl")
+        expect(page.get_by_role("heading", name="Tijdlijn")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_an_import_in_the_browser_maps_columns_runs_on_a_worker_and_lists_bad_lines(
+    live_server, staff_user, test_env, tmp_dir: Path
+):
+    tag = f"web{uuid.uuid4().hex[:6]}"
+    path = tmp_dir / f"{tag}.csv"
+    path.write_text(
+        "Voornaam,Achternaam,E-mail,Groep\n"
+        f"Anna,Bakker,anna.{tag}@example.org,{tag}\n"
+        f"Bob,Smit,bob@,{tag}\n",
+        encoding="utf-8",
+    )
+    with chromium_page() as page:
+        sign_in(page, live_server, staff_user.email, staff_user.password)
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
+        page.get_by_label("CSV file").set_input_files(str(path))
+        columns = page.get_by_role("table", name="Columns")
+        expect(columns.get_by_label("Voornaam")).to_have_value("first_name")
+        expect(columns.get_by_label("Groep")).to_have_value("")  # not recognised
+        columns.get_by_label("Groep").select_option("tags")
+        page.get_by_role("button", name="Start import").click()
+        status = page.get_by_test_id("import-status")
+        expect(status).to_be_visible()
+
+        # the job waits on Redis for a worker, as in production
+        worker = subprocess.run(
+            [sys.executable, "-m", "achterban.cli", "worker", "--burst"],
+            env=test_env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert worker.returncode == 0, worker.stderr
+
+        expect(status).to_contain_text("Done", timeout=15_000)
+        expect(status).to_contain_text("2 of 2 lines · 1 new · 0 updated · 1 bad")
+        bad = page.get_by_role("table", name="Bad lines")
+        expect(bad.get_by_role("row").nth(1)).to_contain_text("3")
+        expect(bad.get_by_role("row").nth(1)).to_contain_text("invalid e-mail address 'bob@'")
+
+        page.goto(live_server + "/people")
+        page.get_by_label("Tag").fill(tag)
+        page.get_by_role("button", name="Search").click()
+        expect(page.get_by_text("1 people")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_duplicates_are_listed_and_can_be_kept_apart(live_server, staff_user):
+    name = f"Dubbel{uuid.uuid4().hex[:6]}"
+    twin = {
+        "first_name": "Kees", "last_name": name, "emails": [f"{name}@example.org"],
+        "phones": ["+31612345678"], "address": "Markt 1, 9401 AA Assen",
+    }  # fmt: skip
+    with api_client(live_server, staff_user.email, staff_user.password) as client:
+        for _ in range(2):
+            response = client.post("/api/people", json=twin)
+            assert response.status_code == 201, response.text
+
+    with chromium_page() as page:
+        sign_in(page, live_server, staff_user.email, staff_user.password)
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Duplicates").click()
+        pair = page.get_by_role("article", name=f"Kees {name} / Kees {name}")
+        expect(pair).to_contain_text("same e-mail address")
+        pair.get_by_role("button", name="Not a duplicate").click()
+        expect(page.get_by_role("status")).to_have_text(
+            "Remembered: these are two different people."
+        )
+        expect(pair).to_have_count(0)
+        page.reload()
+        expect(page.get_by_role("heading", name="Duplicates")).to_be_visible()
+        expect(page.get_by_role("article", name=f"Kees {name} / Kees {name}")).to_have_count(0)
