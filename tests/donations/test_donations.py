@@ -76,3 +76,42 @@ async def test_gifts_of_people_outside_my_region_are_not_found(app, admin_client
     async with signed_in(app, organiser) as client:
         assert (await client.get(f"/api/people/{person['id']}/mandates")).status_code == 404
         assert (await client.get(f"/api/people/{person['id']}/donations")).status_code == 404
+
+
+async def test_a_refused_iban_says_why_in_the_readers_language(app, admin_client):
+    person = await _person(admin_client)
+    url = f"/api/people/{person['id']}/mandates"
+    body = {"amount_cents": 1000, "frequency": "monthly"}
+    typo = await admin_client.post(
+        url, json={**body, "iban": "NL91ABNA0417164301"}, headers={"Accept-Language": "nl"}
+    )
+    assert typo.status_code == 400
+    assert typo.json()["detail"] == (
+        "Dit IBAN wordt geweigerd: de controlecijfers kloppen niet, misschien een tikfout."
+    )
+    short = await admin_client.post(
+        url, json={**body, "iban": "NL61ABNA041716"}, headers={"Accept-Language": "en"}
+    )
+    assert short.json()["detail"] == (
+        "This IBAN is refused: its length or characters do not fit its country."
+    )
+    spaced = await admin_client.post(
+        url, json={**body, "iban": "NL91ABNA0417164300", "reference": "MY REF 1"}
+    )
+    assert spaced.status_code == 400 and spaced.json()["errors"][0]["key"] == "reference"
+
+
+async def test_failures_reported_at_the_same_moment_are_all_counted(app, admin_client):
+    import asyncio
+
+    person = await _person(admin_client)
+    mandate = (await admin_client.post(
+        f"/api/people/{person['id']}/mandates",
+        json={"iban": "NL91ABNA0417164300", "amount_cents": 1000, "frequency": "monthly"},
+    )).json()  # fmt: skip
+    responses = await asyncio.gather(
+        *(admin_client.post(f"/api/mandates/{mandate['id']}/failures") for _ in range(3))
+    )
+    assert [r.status_code for r in responses] == [201, 201, 201]
+    mandates = (await admin_client.get(f"/api/people/{person['id']}/mandates")).json()
+    assert (mandates[0]["failures"], mandates[0]["status"]) == (3, "failing")

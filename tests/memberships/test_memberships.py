@@ -70,3 +70,37 @@ async def test_a_member_who_cancels_for_a_later_date_is_a_member_until_then(app,
     )
     assert changed.json()["status"] == "current"
     assert "member" in (await admin_client.get(f"/api/people/{person['id']}")).json()["roles"]
+
+
+def test_memberships_overlap_only_when_their_days_meet():
+    from achterban.memberships.rules import last_day, overlaps
+
+    jan, jun, dec = date(2025, 1, 1), date(2025, 6, 30), date(2025, 12, 31)
+    assert overlaps(jan, dec, jun, None)
+    assert not overlaps(date(2026, 1, 1), None, jan, dec)  # a renewal after the last day
+    assert last_day(dec, jun) == date(2025, 6, 29)  # cancelled on 30 June: member until the 29th
+    assert not overlaps(jun, None, jan, last_day(dec, jun))
+
+
+async def test_a_second_membership_in_the_same_period_is_refused(app, admin_client):
+    person = (await admin_client.post("/api/people", json={"first_name": "Dubbel"})).json()
+    url = f"/api/people/{person['id']}/memberships"
+    first = await admin_client.post(url, json={"branch": "Assen", "since": "2025-01-01"})
+    assert first.status_code == 201
+    again = await admin_client.post(
+        url, json={"branch": "Groningen", "since": "2025-06-01"}, headers={"Accept-Language": "en"}
+    )
+    assert again.status_code == 409
+    assert again.json()["detail"] == (
+        "There is already a membership from 2025-01-01 in that period: renew it instead."
+    )
+    assert again.json()["membership_id"] == first.json()["id"]
+    await admin_client.patch(
+        f"/api/memberships/{first.json()['id']}", json={"cancelled_on": "2025-03-01"}
+    )
+    later = await admin_client.post(url, json={"branch": "Groningen", "since": "2025-06-01"})
+    assert later.status_code == 201  # after the cancellation the person may join again
+    backwards = await admin_client.patch(
+        f"/api/memberships/{later.json()['id']}", json={"until": "2025-01-01"}
+    )
+    assert backwards.status_code == 400

@@ -67,10 +67,15 @@ async def list_mandates(actor: Actor, person_id: int) -> list[Mandate]:
 async def do_create_mandate(actor: Actor, person_id: int, data: MandateCreate) -> Mandate:
     try:
         iban = rules.normalise_iban(data.iban)
-    except ValueError as exc:
-        raise Problem(400, _("iban: {reason}"), kind="validation", values={"reason": str(exc)},
+    except rules.BadIban as exc:
+        raise Problem(400, _("This IBAN is refused: {reason}."), kind="validation",
+                      values={"reason": exc.reason},
                       errors=[{"key": "iban", "message": str(exc)}]) from exc  # fmt: skip
     reference = (data.reference or f"ACH-{person_id}-{secrets.token_hex(4).upper()}").strip()
+    if not rules.valid_reference(reference):
+        raise Problem(400, _("A mandate reference is 1 to 35 letters, digits or /-?:().,'+ "
+                             "without spaces."), kind="validation",
+                      errors=[{"key": "reference", "message": "invalid"}])  # fmt: skip
     async with db.transaction():
         await visible_row(actor, person_id)
         if await MandateRow.exists().where(MandateRow.reference == reference):
@@ -118,11 +123,14 @@ async def do_collect(actor: Actor, mandate_id: int, data: Collection) -> Donatio
 async def do_report_failure(actor: Actor, mandate_id: int) -> Mandate:
     async with db.transaction():
         mandate = await _mandate_row(actor, mandate_id)
-        failures = mandate["failures"] + 1
-        status = rules.status_after_failure(failures, mandate["status"])
-        await MandateRow.update({MandateRow.failures: failures, MandateRow.status: status}).where(
-            MandateRow.id == mandate_id
+        # counted in the database: two reports at once are two failures, not one
+        counted = (
+            await MandateRow.update({MandateRow.failures: MandateRow.failures + 1})
+            .where(MandateRow.id == mandate_id)
+            .returning(MandateRow.failures, MandateRow.status)
         )
+        status = rules.status_after_failure(counted[0]["failures"], counted[0]["status"])
+        await MandateRow.update({MandateRow.status: status}).where(MandateRow.id == mandate_id)
         await audit.record(
             actor, "mandate.failure", "person", mandate["person"], {"mandate": mandate_id}
         )

@@ -17,3 +17,13 @@ def status(since: date, until: date | None, cancelled_on: date | None, today: da
     if until is not None and until < today:
         return "grace" if today - until <= GRACE else "expired"
     return "new" if today - since < NEW_FOR else "current"
+
+
+def last_day(until: date | None, cancelled_on: date | None) -> date | None:
+    """The last day of membership (None: open-ended); a cancellation ends it the day before."""
+    ends = [d for d in (until, cancelled_on - timedelta(days=1) if cancelled_on else None) if d]
+    return min(ends) if ends else None
+
+
+def overlaps(since: date, last: date | None, other_since: date, other_last: date | None) -> bool:
+    return (other_last is None or since <= other_last) and (last is None or other_since <= last)

@@ -41,6 +41,13 @@ async def do_create(actor: Actor, person_id: int, data: MembershipCreate) -> Mem
                       errors=[{"key": "until", "message": "before since"}])  # fmt: skip
     async with db.transaction():
         await visible_row(actor, person_id)
+        for other in await Row.select().where(Row.person == person_id):
+            last = rules.last_day(other["until"], other["cancelled_on"])
+            if rules.overlaps(since, data.until, other["since"], last):
+                raise Problem(409, _("There is already a membership from {since} in that "
+                                     "period: renew it instead."), kind="conflict",
+                              values={"since": other["since"].isoformat()},
+                              membership_id=other["id"])  # fmt: skip
         row = Row(
             person=person_id, branch=data.branch.strip(), plan=data.plan.strip() or "standard",
             dues_cents=data.dues_cents, since=since, until=data.until,
@@ -59,6 +66,9 @@ async def do_change(actor: Actor, membership_id: int, data: MembershipChange) ->
             raise Problem(404, _("No such membership."), kind="not-found")
         await visible_row(actor, row["person"])
         values: dict[Any, Any] = {}
+        if data.until is not None and data.until < row["since"]:
+            raise Problem(400, _("A membership cannot end before it starts."), kind="validation",
+                          errors=[{"key": "until", "message": "before since"}])  # fmt: skip
         if data.until is not None:
             values[Row.until] = data.until
         if data.cancelled_on is not None:

@@ -23,6 +23,10 @@ def _(message: str) -> str:
     return message
 
 
+class Message(str):
+    """A message id used as a value in another message: translated along with it."""
+
+
 @functools.cache
 def catalog(language: str) -> Catalog:
     path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
@@ -35,7 +39,10 @@ def translate(message: str, language: str | None, /, **values: object) -> str:
     entry = catalog(language).get(message)
     text = entry.string if entry is not None and isinstance(entry.string, str) else ""
     text = text or message
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    values = {k: translate(v, language) if isinstance(v, Message) else v for k, v in values.items()}
+    return text.format(**values)
 
 
 def negotiate(accept_language: str | None) -> str:
