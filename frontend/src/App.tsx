@@ -11,6 +11,7 @@ import { LoginPage } from "./pages/Login";
 import { OverviewPage } from "./pages/Overview";
 import { PeoplePage } from "./pages/People";
 import { PersonPage } from "./pages/Person";
+import { NewPersonPage } from "./pages/PersonForm";
 import { SessionProvider, useSession } from "./session";
 
 export function App() {
@@ -33,6 +34,7 @@ export function App() {
             <Route element={<Shell />}>
               <Route index element={<OverviewPage />} />
               <Route path="people" element={<PeoplePage />} />
+              <Route path="people/new" element={<NewPersonPage />} />
               <Route path="people/:personId" element={<PersonPage />} />
               <Route path="imports" element={<ImportPage />} />
               <Route path="duplicates" element={<DedupePage />} />

@@ -127,3 +127,37 @@ def test_duplicates_are_listed_and_can_be_kept_apart(live_server, staff_user):
         page.reload()
         expect(page.get_by_role("heading", name="Duplicates")).to_be_visible()
         expect(page.get_by_role("article", name=f"Kees {name} / Kees {name}")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_staff_add_a_person_see_a_bad_email_refused_and_change_them(live_server, staff_user):
+    last_name = f"Nieuw{uuid.uuid4().hex[:6]}"
+    with chromium_page() as page:
+        sign_in(page, live_server, staff_user.email, staff_user.password)
+        page.goto(live_server + "/people")
+        page.get_by_role("link", name="Add a person").click()
+        form = page.get_by_role("form", name="New person")
+        form.get_by_label("First name").fill("Sanne")
+        form.get_by_label("Last name").fill(last_name)
+        form.get_by_label("E-mail addresses").fill("sanne@")
+        form.get_by_label("Address", exact=True).fill("Herestraat 10a, 9711 LM Groningen")
+        form.get_by_role("button", name="Add a person").click()
+        expect(form.get_by_role("alert")).to_contain_text("sanne@")
+
+        form.get_by_label("E-mail addresses").fill(f"{last_name}@example.org")
+        form.get_by_role("button", name="Add a person").click()
+        expect(page).to_have_url(re.compile(r"/people/\d+$"))
+        expect(page.get_by_role("heading", name=f"Sanne {last_name}")).to_be_visible()
+        expect(page.get_by_text("Herestraat 10 A, 9711 LM Groningen")).to_be_visible()
+
+        page.get_by_role("button", name="Edit").click()
+        edit = page.get_by_role("form", name="Edit person")
+        edit.get_by_label("Support (1-5)").select_option("5")
+        edit.get_by_label("Voted for us").check()
+        edit.get_by_label("Do not contact").check()
+        edit.get_by_role("button", name="Save").click()
+        expect(edit).to_have_count(0)
+        expect(page.get_by_text("Loyal voter")).to_be_visible()
+        expect(page.get_by_text("Do not contact")).to_be_visible()
+        consent = page.get_by_role("table", name="Consent")
+        expect(consent.get_by_role("row").filter(has_text="Newsletter")).to_contain_text("Blocked")

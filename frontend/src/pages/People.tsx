@@ -58,6 +58,11 @@ export function PeoplePage() {
   return (
     <section>
       <h1>{t("people")}</h1>
+      {can("people.write") && (
+        <p>
+          <Link to="/people/new">{t("addPerson")}</Link>
+        </p>
+      )}
       <form className="filters" onSubmit={submit}>
         <label>
           {t("search")}{" "}

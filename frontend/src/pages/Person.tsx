@@ -15,6 +15,7 @@ import {
 } from "../api/client";
 import { useT, type MessageKey } from "../i18n";
 import { useSession } from "../session";
+import { PersonForm } from "./PersonForm";
 
 const PURPOSES = ["newsletter", "fundraising", "surveys", "casework_followup"] as const;
 const CHANNELS = ["email", "post", "phone", "sms"] as const;
@@ -41,6 +42,7 @@ export function PersonPage() {
   const personId = Number(useParams().personId);
   const [held, setHeld] = useState<Held | null>(null);
   const [error, setError] = useState("");
+  const [editing, setEditing] = useState(false);
 
   const load = useCallback(async () => {
     const path = { params: { path: { person_id: personId } } };
@@ -88,6 +90,20 @@ export function PersonPage() {
         <Link to="/people">← {t("people")}</Link>
       </p>
       <h1>{person.display_name}</h1>
+      {can("people.write") && (
+        <button type="button" onClick={() => setEditing(!editing)}>
+          {editing ? t("cancel") : t("edit")}
+        </button>
+      )}
+      {editing && (
+        <PersonForm
+          person={person}
+          onSaved={() => {
+            setEditing(false);
+            void load();
+          }}
+        />
+      )}
       <p className="badges">
         {person.roles.map((role) => (
           <span key={role} className="badge">
