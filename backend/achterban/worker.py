@@ -14,6 +14,7 @@ os.environ.setdefault("PICCOLO_CONF", "achterban.piccolo_conf")
 from arq import cron
 from arq.connections import RedisSettings
 
+from achterban.dedupe import jobs as dedupe_jobs
 from achterban.imports import jobs as import_jobs
 from achterban.platform import db, jobs
 from achterban.platform.jobs import CronJob, JobFunction
@@ -25,12 +26,14 @@ JOBS: dict[str, JobFunction] = {
     "purge_login_throttles": user_jobs.purge_login_throttles,
     "import_people": import_jobs.import_people,
     "purge_import_leftovers": import_jobs.purge_import_leftovers,
+    "dedupe_scan": dedupe_jobs.dedupe_scan,
 }
 
 CRONS = [
     CronJob("purge_expired_sessions", frozenset({7})),
     CronJob("purge_login_throttles", frozenset({37})),
     CronJob("purge_import_leftovers", frozenset({47})),
+    CronJob("dedupe_scan", frozenset({17})),  # a safety net; changes to people ask for one
 ]
 
 

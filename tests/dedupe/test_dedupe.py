@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from achterban.dedupe.rules import score
+from tests.conftest import run_jobs
 
 
 def test_evidence_adds_up():
@@ -20,8 +21,10 @@ async def _person(client, **fields):
 
 
 async def _pairs(client):
-    candidates = (await client.get("/api/dedupe/candidates", params={"limit": 500})).json()
-    return {(c["a"]["id"], c["b"]["id"]): c for c in candidates}
+    await run_jobs()  # the scan that changes to people asked for
+    page = (await client.get("/api/dedupe/candidates", params={"limit": 500})).json()
+    assert page["scanning"] is False and page["scanned_at"] is not None
+    return {(c["a"]["id"], c["b"]["id"]): c for c in page["items"]}
 
 
 async def test_candidates_by_email_and_by_name_and_address(app, admin_client):
@@ -82,3 +85,23 @@ async def test_a_person_cannot_be_merged_with_themselves(app, admin_client):
         "/api/dedupe/merge", json={"survivor_id": p["id"], "merged_id": p["id"]}
     )
     assert response.status_code == 400
+
+
+async def test_the_list_is_worked_out_by_a_job_and_a_merge_shows_at_once(app, admin_client):
+    email = f"s.{uuid.uuid4().hex[:6]}@example.org"
+    a = await _person(admin_client, last_name="Scan", emails=[email])
+    b = await _person(admin_client, last_name="Scan", emails=[email])
+    waiting = (await admin_client.get("/api/dedupe/candidates", params={"limit": 500})).json()
+    assert waiting["scanning"] is True  # asked for by the new people; no worker ran yet
+    assert (a["id"], b["id"]) in await _pairs(admin_client)
+
+    await admin_client.post(
+        "/api/dedupe/merge", json={"survivor_id": a["id"], "merged_id": b["id"]}
+    )
+    page = (await admin_client.get("/api/dedupe/candidates", params={"limit": 500})).json()
+    assert (a["id"], b["id"]) not in {(c["a"]["id"], c["b"]["id"]) for c in page["items"]}
+
+    started = await admin_client.post("/api/dedupe/scan")
+    assert started.status_code == 202 and started.json()["job_key"].startswith("dedupe_scan:")
+    await run_jobs()
+    assert (a["id"], b["id"]) not in await _pairs(admin_client)

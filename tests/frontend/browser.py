@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -43,3 +45,12 @@ def sign_in(page: Page, base: str, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page).not_to_have_url(re.compile(r"/login$"))
+
+
+def run_worker(env: dict[str, str]) -> None:
+    """An arq worker in burst mode: runs what is queued on Redis, as in production, then stops."""
+    worker = subprocess.run(
+        [sys.executable, "-m", "achterban.cli", "worker", "--burst"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert worker.returncode == 0, worker.stderr

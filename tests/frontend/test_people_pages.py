@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.frontend.browser import api_client, chromium_page, sign_in
+from tests.frontend.browser import api_client, chromium_page, run_worker, sign_in
 
 
 @pytest.mark.browser
@@ -83,12 +81,7 @@ def test_an_import_in_the_browser_maps_columns_runs_on_a_worker_and_lists_bad_li
         status = page.get_by_test_id("import-status")
         expect(status).to_be_visible()
 
-        # the job waits on Redis for a worker, as in production
-        worker = subprocess.run(
-            [sys.executable, "-m", "achterban.cli", "worker", "--burst"],
-            env=test_env, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        assert worker.returncode == 0, worker.stderr
+        run_worker(test_env)  # the job waits on Redis for a worker, as in production
 
         expect(status).to_contain_text("Done", timeout=15_000)
         expect(status).to_contain_text("2 of 2 lines · 1 new · 0 updated · 1 bad")
@@ -103,7 +96,7 @@ def test_an_import_in_the_browser_maps_columns_runs_on_a_worker_and_lists_bad_li
 
 
 @pytest.mark.browser
-def test_duplicates_are_listed_and_can_be_kept_apart(live_server, staff_user):
+def test_duplicates_are_listed_and_can_be_kept_apart(live_server, staff_user, test_env):
     name = f"Dubbel{uuid.uuid4().hex[:6]}"
     twin = {
         "first_name": "Kees", "last_name": name, "emails": [f"{name}@example.org"],
@@ -113,6 +106,7 @@ def test_duplicates_are_listed_and_can_be_kept_apart(live_server, staff_user):
         for _ in range(2):
             response = client.post("/api/people", json=twin)
             assert response.status_code == 201, response.text
+    run_worker(test_env)  # the duplicate scan the new people asked for
 
     with chromium_page() as page:
         sign_in(page, live_server, staff_user.email, staff_user.password)

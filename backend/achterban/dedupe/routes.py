@@ -6,7 +6,7 @@ from litestar.params import JSONBody, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from achterban.dedupe import service
-from achterban.dedupe.schemas import Candidate, MergeInput, PairInput
+from achterban.dedupe.schemas import CandidatePage, MergeInput, PairInput, ScanStarted
 from achterban.platform.auth import Actor, requires
 
 
@@ -21,8 +21,15 @@ class DedupeController(Controller):
         actor: NamedDependency[Actor],
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
-    ) -> list[Candidate]:
+    ) -> CandidatePage:
         return await service.candidates(actor, limit, offset)
+
+    @post(
+        "/scan", operation_id="scanForDuplicates", status_code=202,
+        summary="Look for duplicates again (a job; the list shows when it is done)",
+    )  # fmt: skip
+    async def scan(self, actor: NamedDependency[Actor]) -> ScanStarted:
+        return ScanStarted(job_key=await service.request_scan(actor))
 
     @post("/not-duplicate", operation_id="markNotDuplicate", status_code=HTTP_204_NO_CONTENT)
     async def not_duplicate(self, actor: NamedDependency[Actor], data: JSONBody[PairInput]) -> None:

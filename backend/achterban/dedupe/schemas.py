@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import msgspec
 
 from achterban.people.schemas import PersonSummary
@@ -9,6 +11,17 @@ class Candidate(msgspec.Struct, kw_only=True):
     reasons: list[str]
     a: PersonSummary
     b: PersonSummary
+
+
+class CandidatePage(msgspec.Struct, kw_only=True):
+    items: list[Candidate]
+    total: int
+    scanned_at: datetime | None  # when the list was last worked out; None: never yet
+    scanning: bool  # a scan is waiting or running: the list will change
+
+
+class ScanStarted(msgspec.Struct, kw_only=True):
+    job_key: str
 
 
 class PairInput(Input):

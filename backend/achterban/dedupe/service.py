@@ -1,7 +1,14 @@
-"""Finding duplicates with grouping queries, remembering "not a duplicate", merging."""
+"""Finding duplicates, remembering "not a duplicate", merging.
+
+The grouping queries that find duplicates read every person, so they run as the
+``dedupe_scan`` job (after changes to people, after imports, and hourly); the
+review list reads the stored result and leaves out decided pairs and people who
+were merged, erased, or are outside the reader's scope.
+"""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
@@ -9,17 +16,18 @@ from typing import Any
 from achterban.audit import service as audit
 from achterban.consent.tables import ConsentEvent
 from achterban.dedupe import rules
-from achterban.dedupe.schemas import Candidate
-from achterban.dedupe.tables import DedupeDecision
+from achterban.dedupe.schemas import Candidate, CandidatePage
+from achterban.dedupe.tables import DedupeCandidate, DedupeDecision
 from achterban.donations.tables import Donation, Mandate
 from achterban.memberships.tables import Membership
 from achterban.people import scope, search
 from achterban.people.service import visible_row
 from achterban.people.tables import ContactPoint, Interaction, Person, PersonTag
-from achterban.platform import db
+from achterban.platform import bulk, db, jobs
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
+from achterban.platform.tables import JobRun
 
 GROUP_LIMIT = 5000
 LIVE = "p.erased_at IS NULL AND p.merged_into IS NULL"
@@ -69,30 +77,68 @@ async def _evidence() -> dict[tuple[int, int], set[str]]:
     return evidence
 
 
-async def candidates(actor: Actor, limit: int = 50, offset: int = 0) -> list[Candidate]:
+async def scan() -> dict[str, int]:
+    """Work out every candidate pair again and store them (the ``dedupe_scan`` job)."""
     evidence = await _evidence()
+    now = datetime.now(UTC)
+    rows = [
+        {"person_low": a, "person_high": b, "score": rules.score(reasons),
+         "reasons": json.dumps(sorted(reasons)), "found_at": now}
+        for (a, b), reasons in evidence.items()
+    ]  # fmt: skip
+    async with db.transaction():
+        if db.is_postgres():  # two scans at once: the second replaces the first, never adds to it
+            await db.raw("SELECT pg_advisory_xact_lock(hashtext('dedupe_scan'))")
+        await DedupeCandidate.delete(force=True)
+        await bulk.insert(DedupeCandidate, rows)
+    return {"pairs": len(rows)}
+
+
+async def request_scan(actor: Actor) -> str:
+    return await jobs.enqueue_once("dedupe_scan", actor_id=actor.user_id)
+
+
+async def candidates(actor: Actor, limit: int = 50, offset: int = 0) -> CandidatePage:
+    stored = await DedupeCandidate.select().output(load_json=True)
     decided = {
         (r["person_low"], r["person_high"])
         for r in await DedupeDecision.select(DedupeDecision.person_low, DedupeDecision.person_high)
     }
     scored = sorted(
-        ((rules.score(reasons), pair, sorted(reasons)) for pair, reasons in evidence.items()
-         if pair not in decided),
+        ((r["score"], (r["person_low"], r["person_high"]), r["reasons"]) for r in stored
+         if (r["person_low"], r["person_high"]) not in decided),
         key=lambda item: (-item[0], item[1]),
     )  # fmt: skip
     ids = sorted({i for _, p, _ in scored for i in p})
-    where = [Person.id.is_in(ids or [-1])]
+    where = [Person.id.is_in(ids or [-1]), Person.erased_at.is_null(), Person.merged_into.is_null()]
     visible = scope.visible_where(actor)
     if visible is not None:
         where.append(visible)
-    rows = await Person.select(*search.SUMMARY_COLUMNS).where(search.combine(where))
+    live = {r["id"] for r in await Person.select(Person.id).where(search.combine(where))}
+    shown = [item for item in scored if item[1][0] in live and item[1][1] in live]
+    page = shown[offset : offset + limit]
+    page_ids = sorted({i for _, p, _ in page for i in p})
+    rows = await Person.select(*search.SUMMARY_COLUMNS).where(Person.id.is_in(page_ids or [-1]))
     people = {s.id: s for s in await search.summaries(rows)}
-    result = [
-        Candidate(score=score, reasons=reasons, a=people[a], b=people[b])
-        for score, (a, b), reasons in scored
-        if a in people and b in people
-    ]
-    return result[offset : offset + limit]
+    return CandidatePage(
+        items=[
+            Candidate(score=score, reasons=reasons, a=people[a], b=people[b])
+            for score, (a, b), reasons in page
+        ],
+        total=len(shown),
+        scanned_at=min((r["found_at"] for r in stored), default=None) or await _last_scan(),
+        scanning=await jobs.busy("dedupe_scan"),
+    )
+
+
+async def _last_scan() -> datetime | None:
+    row = (
+        await JobRun.select(JobRun.finished_at)
+        .where((JobRun.name == "dedupe_scan") & (JobRun.status == "done"))
+        .order_by(JobRun.finished_at, ascending=False)
+        .first()
+    )
+    return row["finished_at"] if row else None
 
 
 async def do_mark_not_duplicate(actor: Actor, a: int, b: int) -> None:
@@ -145,6 +191,7 @@ async def do_merge(actor: Actor, survivor_id: int, merged_id: int) -> None:
         await Person.update(values).where(Person.id == survivor_id)
         await Person.update({Person.merged_into: survivor_id}).where(Person.id == merged_id)
         await audit.record(actor, "person.merge", "person", survivor_id, {"merged": merged_id})
+        await request_scan(actor)
 
 
 async def _move_unique(table: Any, survivor_id: int, merged_id: int, key: tuple[str, ...]) -> None:

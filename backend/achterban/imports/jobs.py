@@ -1,11 +1,14 @@
 from typing import Any
 
 from achterban.imports import service
+from achterban.platform import jobs
 
 
 async def import_people(ctx: dict[str, Any], **arguments: Any) -> dict[str, int]:
     counts = await service.run_import(ctx["job_key"], progress=ctx.get("progress"), **arguments)
     service.discard_copy(arguments["path"])
+    if counts["created"] or counts["updated"]:
+        await jobs.enqueue_once("dedupe_scan")  # new people may be someone already known
     return counts
 
 

@@ -23,7 +23,7 @@ from achterban.people.schemas import (
 from achterban.people.tables import ContactPoint, PersonTag
 from achterban.people.tables import Interaction as InteractionRow
 from achterban.people.tables import Person as PersonRow
-from achterban.platform import db
+from achterban.platform import db, jobs
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
@@ -172,6 +172,7 @@ async def do_create_person(
         await audit.record(
             actor, "person.create", "person", row.id, audit_detail or {"source": data.source}
         )
+        await jobs.enqueue_once("dedupe_scan", actor_id=actor.user_id)  # someone known again?
     return int(row.id)
 
 
@@ -252,6 +253,10 @@ async def read_person(actor: Actor, person_id: int) -> Person:
     return await to_schema(row)
 
 
+# a change to these may make the person a duplicate of someone (or no longer one)
+IDENTIFYING = {"first_name", "infix", "last_name", "address", "country", "emails", "phones"}
+
+
 async def do_update_person(actor: Actor, person_id: int, data: PersonPatch) -> Person:
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     async with db.transaction():
@@ -311,6 +316,8 @@ async def do_update_person(actor: Actor, person_id: int, data: PersonPatch) -> P
         values[PersonRow.updated_at] = now()
         await PersonRow.update(values).where(PersonRow.id == person_id)
         await audit.record(actor, "person.update", "person", person_id, {"fields": sorted(changes)})
+        if IDENTIFYING & changes.keys():
+            await jobs.enqueue_once("dedupe_scan", actor_id=actor.user_id)
         row = await visible_row(actor, person_id)
     return await to_schema(row)
 

@@ -151,6 +151,25 @@ async def enqueue(
     return key
 
 
+async def enqueue_once(name: str, *, actor_id: int | None = None) -> str:
+    """Enqueue ``name`` unless one is still waiting to start: that run will see this change."""
+    waiting = (
+        await JobRun.select(JobRun.job_key)
+        .where((JobRun.name == name) & (JobRun.status == "queued"))
+        .first()
+    )
+    if waiting is not None:
+        return str(waiting["job_key"])
+    return await enqueue(name, actor_id=actor_id)
+
+
+async def busy(name: str) -> bool:
+    """Is a job of this name waiting, running or about to be retried?"""
+    return await JobRun.exists().where(
+        (JobRun.name == name) & JobRun.status.is_in(["queued", "running", "retrying"])
+    )
+
+
 async def progress(key: str, done: int, total: int | None = None) -> None:
     values: dict[Any, Any] = {JobRun.done: done}
     if total is not None:

@@ -17,6 +17,7 @@ export type Household = components["schemas"]["Household"];
 export type ImportStatus = components["schemas"]["ImportStatus"];
 export type ImportPreview = components["schemas"]["Preview"];
 export type DuplicateCandidate = components["schemas"]["dedupe_schemas_Candidate"];
+export type CandidatePage = components["schemas"]["CandidatePage"];
 export type Problem = { type?: string; title?: string; status?: number; detail?: string };
 
 let csrfToken = "";

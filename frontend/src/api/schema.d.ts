@@ -397,6 +397,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dedupe/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Look for duplicates again (a job; the list shows when it is done) */
+        post: operations["scanForDuplicates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/districts/resolve": {
         parameters: {
             query?: never;
@@ -1005,6 +1022,13 @@ export interface components {
             items: components["schemas"]["AuditEvent"][];
             next_before_id: number | null;
         };
+        /** CandidatePage */
+        CandidatePage: {
+            items: components["schemas"]["dedupe_schemas_Candidate"][];
+            scanned_at: string | null;
+            scanning: boolean;
+            total: number;
+        };
         /** Case */
         Case: {
             address: string;
@@ -1582,6 +1606,10 @@ export interface components {
         /** RoutePick */
         RoutePick: {
             office_id: number;
+        };
+        /** ScanStarted */
+        ScanStarted: {
+            job_key: string;
         };
         /** Session */
         Session: {
@@ -2502,7 +2530,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["dedupe_schemas_Candidate"][];
+                    "application/json": components["schemas"]["CandidatePage"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -2592,6 +2620,26 @@ export interface operations {
                         } | unknown[];
                         status_code: number;
                     };
+                };
+            };
+        };
+    };
+    scanForDuplicates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanStarted"];
                 };
             };
         };

@@ -1,7 +1,7 @@
 // Possible duplicates, best first: merge two records into one, or remember they are two people.
 import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
-import { api, problemText, type DuplicateCandidate } from "../api/client";
+import { api, problemText, type CandidatePage, type DuplicateCandidate } from "../api/client";
 import { useT, type MessageKey } from "../i18n";
 
 type Summary = DuplicateCandidate["a"];
@@ -16,17 +16,30 @@ const REASONS: Record<string, MessageKey> = {
 
 export function DedupePage() {
   const t = useT();
-  const [candidates, setCandidates] = useState<DuplicateCandidate[] | null>(null);
+  const [page, setPage] = useState<CandidatePage | null>(null);
   const [message, setMessage] = useState("");
+  const candidates = page?.items ?? null;
 
   async function load() {
     const { data } = await api.GET("/api/dedupe/candidates", { params: { query: { limit: 50 } } });
-    setCandidates(data ?? []);
+    if (data) setPage(data);
   }
 
   useEffect(() => {
     void load();
   }, []);
+
+  // while a scan waits or runs, look again every few seconds
+  useEffect(() => {
+    if (!page?.scanning) return;
+    const timer = window.setTimeout(() => void load(), 2000);
+    return () => window.clearTimeout(timer);
+  }, [page]);
+
+  async function scan() {
+    await api.POST("/api/dedupe/scan");
+    await load();
+  }
 
   async function merge(survivor: Summary, merged: Summary) {
     const { error } = await api.POST("/api/dedupe/merge", {
@@ -46,8 +59,19 @@ export function DedupePage() {
     <section>
       <h1>{t("duplicates")}</h1>
       <p>{t("duplicatesHelp")}</p>
+      <p className="scan">
+        {page?.scanning
+          ? t("scanning")
+          : page?.scanned_at
+            ? t("scannedAt", { when: new Date(page.scanned_at).toLocaleString() })
+            : t("neverScanned")}{" "}
+        <button type="button" disabled={!page || page.scanning} onClick={() => void scan()}>
+          {t("scanAgain")}
+        </button>
+      </p>
       {message && <p role="status">{message}</p>}
-      {candidates === null && <p className="loading">{t("loading")}</p>}
+      {page === null && <p className="loading">{t("loading")}</p>}
+      {page && <p>{t("candidateCount", { count: page.total })}</p>}
       {candidates?.length === 0 && <p>{t("noDuplicates")}</p>}
       {candidates?.map((c) => (
         <article key={`${c.a.id}-${c.b.id}`} className="candidate" aria-label={`${c.a.display_name} / ${c.b.display_name}`}>
