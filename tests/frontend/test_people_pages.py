@@ -56,6 +56,15 @@ def test_a_person_page_shows_details_and_takes_a_contact_moment_and_consent(
         page.get_by_label("Language").select_option("nl")
         expect(page.get_by_role("heading", name="Tijdlijn")).to_be_visible()
 
+        page.get_by_role("link", name="← Mensen").click()  # the list comes back as it was
+        expect(page.get_by_label("Zoeken")).to_have_value(last_name)
+        expect(page.get_by_text("1 mensen")).to_be_visible()
+        page.get_by_label("Rol").select_option("loyal_voter")
+        page.get_by_label("Geen contact sinds").fill("2000-01-01")
+        page.get_by_role("button", name="Zoeken").click()
+        expect(page).to_have_url(re.compile(r"last_contact_before=2000-01-01"))
+        expect(page.get_by_text("0 mensen")).to_be_visible()  # just contacted, and no voter
+
 
 @pytest.mark.browser
 def test_an_import_in_the_browser_maps_columns_runs_on_a_worker_and_lists_bad_lines(

@@ -1,59 +1,79 @@
+// The people list: filters live in the address bar, so a list can be shared and comes back
+// unchanged after opening a person.
 import { useEffect, useState, type FormEvent } from "react";
-import { Link } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 import { api, type PersonPage } from "../api/client";
 import { useT, type MessageKey } from "../i18n";
 import { useSession } from "../session";
 
 const PAGE = 50;
 const ROLES = ["loyal_voter", "member", "donor", "volunteer", "ambassador", "constituent"] as const;
+const SORTS = ["name", "-name", "-created", "-last_contact", "last_contact", "postcode"] as const;
+const FILTERS = ["q", "postcode", "tag", "role", "support_level_min", "district", "branch", "last_contact_before"] as const;
 type Role = (typeof ROLES)[number];
+type Sort = (typeof SORTS)[number];
+type Filter = (typeof FILTERS)[number];
 
 export function PeoplePage() {
   const t = useT();
   const { can } = useSession();
-  const [role, setRole] = useState<Role | "">("");
-  const [q, setQ] = useState("");
-  const [postcode, setPostcode] = useState("");
-  const [tag, setTag] = useState("");
-  const [offset, setOffset] = useState(0);
+  const [params, setParams] = useSearchParams();
+  const [draft, setDraft] = useState<Record<Filter, string>>(() => current(params));
   const [page, setPage] = useState<PersonPage | null>(null);
-
-  async function load(from: number) {
-    const { data } = await api.GET("/api/people", {
-      params: {
-        query: {
-          q: q || undefined,
-          postcode: postcode || undefined,
-          tag: tag || undefined,
-          role: role || undefined,
-          limit: PAGE,
-          offset: from,
-        },
-      },
-    });
-    if (data) {
-      setPage(data);
-      setOffset(from);
-    }
-  }
+  const offset = Number(params.get("offset") ?? 0);
+  const sort = (SORTS as readonly string[]).includes(params.get("sort") ?? "") ? (params.get("sort") as Sort) : "name";
 
   useEffect(() => {
-    void load(0);
-  }, []);
+    const f = current(params);
+    setDraft(f);
+    api
+      .GET("/api/people", {
+        params: {
+          query: {
+            q: f.q || undefined,
+            postcode: f.postcode || undefined,
+            tag: f.tag || undefined,
+            role: (f.role as Role) || undefined,
+            support_level_min: f.support_level_min ? Number(f.support_level_min) : undefined,
+            district: f.district || undefined,
+            branch: f.branch || undefined,
+            last_contact_before: f.last_contact_before ? `${f.last_contact_before}T00:00:00Z` : undefined,
+            sort,
+            limit: PAGE,
+            offset,
+          },
+        },
+      })
+      .then(({ data }) => {
+        if (data) setPage(data);
+      });
+  }, [params, offset, sort]);
 
-  function exportLink(format: "csv" | "xlsx"): string {
-    const query = new URLSearchParams({ format });
-    if (q) query.set("q", q);
-    if (postcode) query.set("postcode", postcode);
-    if (tag) query.set("tag", tag);
-    if (role) query.set("role", role);
-    return `/api/people/export?${query}`;
+  function go(values: Record<string, string>) {
+    const next = new URLSearchParams();
+    for (const [key, value] of Object.entries(values)) if (value) next.set(key, value);
+    setParams(next);
   }
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    void load(0);
+    go({ ...draft, sort: sort === "name" ? "" : sort });
   }
+
+  function exportLink(format: "csv" | "xlsx"): string {
+    const query = new URLSearchParams(params);
+    query.delete("offset");
+    query.set("format", format);
+    if (query.get("last_contact_before")) query.set("last_contact_before", `${query.get("last_contact_before")}T00:00:00Z`);
+    return `/api/people/export?${query}`;
+  }
+
+  const text = (key: Filter, label: string, placeholder = "") => (
+    <label>
+      {label}{" "}
+      <input value={draft[key]} placeholder={placeholder} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+    </label>
+  );
 
   return (
     <section>
@@ -64,23 +84,53 @@ export function PeoplePage() {
         </p>
       )}
       <form className="filters" onSubmit={submit}>
-        <label>
-          {t("search")}{" "}
-          <input value={q} placeholder={t("searchPlaceholder")} onChange={(e) => setQ(e.target.value)} />
-        </label>
-        <label>
-          {t("postcode")} <input value={postcode} onChange={(e) => setPostcode(e.target.value)} />
-        </label>
-        <label>
-          {t("tag")} <input value={tag} onChange={(e) => setTag(e.target.value)} />
-        </label>
+        {text("q", t("search"), t("searchPlaceholder"))}
+        {text("postcode", t("postcode"))}
+        {text("tag", t("tag"))}
         <label>
           {t("role")}{" "}
-          <select value={role} onChange={(e) => setRole(e.target.value as Role | "")}>
+          <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value })}>
             <option value="">{t("allRoles")}</option>
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {t(`role_${r}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("supportAtLeast")}{" "}
+          <select
+            value={draft.support_level_min}
+            onChange={(e) => setDraft({ ...draft, support_level_min: e.target.value })}
+          >
+            <option value="">–</option>
+            {[1, 2, 3, 4, 5].map((level) => (
+              <option key={level} value={level}>
+                {level}
+              </option>
+            ))}
+          </select>
+        </label>
+        {text("district", t("district"))}
+        {text("branch", t("branch"))}
+        <label>
+          {t("noContactSince")}{" "}
+          <input
+            type="date"
+            value={draft.last_contact_before}
+            onChange={(e) => setDraft({ ...draft, last_contact_before: e.target.value })}
+          />
+        </label>
+        <label>
+          {t("sortBy")}{" "}
+          <select
+            value={sort}
+            onChange={(e) => go({ ...current(params), sort: e.target.value === "name" ? "" : e.target.value })}
+          >
+            {SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(`sort_${s.replace("-", "desc_")}` as MessageKey)}
               </option>
             ))}
           </select>
@@ -108,13 +158,16 @@ export function PeoplePage() {
             <th>{t("postcode")}</th>
             <th>{t("city")}</th>
             <th>{t("roles")}</th>
+            <th>{t("lastContact")}</th>
           </tr>
         </thead>
         <tbody>
           {page?.items.map((person) => (
             <tr key={person.id}>
               <td>
-                <Link to={`/people/${person.id}`}>{person.display_name}</Link>
+                <Link to={`/people/${person.id}`} state={{ list: params.toString() }}>
+                  {person.display_name}
+                </Link>
               </td>
               <td>{person.email ?? ""}</td>
               <td>
@@ -123,18 +176,31 @@ export function PeoplePage() {
               </td>
               <td>{person.city}</td>
               <td>{person.roles.map((r) => t(`role_${r}` as MessageKey)).join(", ")}</td>
+              <td>{person.last_contact_at ? new Date(person.last_contact_at).toLocaleDateString() : "–"}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <div className="pager">
-        <button type="button" disabled={offset === 0} onClick={() => void load(Math.max(0, offset - PAGE))}>
+        <button
+          type="button"
+          disabled={offset === 0}
+          onClick={() => go({ ...current(params), sort: params.get("sort") ?? "", offset: String(Math.max(0, offset - PAGE)) })}
+        >
           {t("previous")}
         </button>
-        <button type="button" disabled={!page || offset + PAGE >= page.total} onClick={() => void load(offset + PAGE)}>
+        <button
+          type="button"
+          disabled={!page || offset + PAGE >= page.total}
+          onClick={() => go({ ...current(params), sort: params.get("sort") ?? "", offset: String(offset + PAGE) })}
+        >
           {t("next")}
         </button>
       </div>
     </section>
   );
+}
+
+function current(params: URLSearchParams): Record<Filter, string> {
+  return Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? ""])) as Record<Filter, string>;
 }

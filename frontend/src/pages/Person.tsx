@@ -1,6 +1,6 @@
 // One person: who they are, every contact moment, consent, memberships and gifts.
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { Link, useNavigate, useParams } from "react-router-dom";
+import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
 import {
   api,
   money,
@@ -40,6 +40,8 @@ export function PersonPage() {
   const { can } = useSession();
   const navigate = useNavigate();
   const personId = Number(useParams().personId);
+  // back to the list as it was (its filters came along when the person was opened)
+  const list = (useLocation().state as { list?: string } | null)?.list;
   const [held, setHeld] = useState<Held | null>(null);
   const [error, setError] = useState("");
   const [editing, setEditing] = useState(false);
@@ -87,7 +89,7 @@ export function PersonPage() {
   return (
     <section className="person">
       <p>
-        <Link to="/people">← {t("people")}</Link>
+        <Link to={list ? `/people?${list}` : "/people"}>← {t("people")}</Link>
       </p>
       <h1>{person.display_name}</h1>
       {can("people.write") && (
