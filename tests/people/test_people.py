@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from achterban.audit.tables import AuditEvent
@@ -179,3 +180,29 @@ async def test_the_timeline_shows_cases_to_those_who_may_read_them(app, admin_cl
         response = await client.get(f"/api/people/{person['id']}/timeline")
     assert response.status_code == 200
     assert [e["kind"] for e in response.json()] == []
+
+
+async def test_searching_and_reading_gifts_and_consent_are_audited(app, admin_client, admin):
+    person = await _create(admin_client, last_name=_unique("Audit"))
+    listed = await admin_client.get("/api/people", params={"q": person["last_name"]})
+    assert listed.json()["total"] == 1
+    searches = (
+        await AuditEvent.select()
+        .where((AuditEvent.action == "person.search") & (AuditEvent.actor_id == admin.id))
+        .output(load_json=True)
+    )
+    details = [json.loads(s["detail"]) if isinstance(s["detail"], str) else s["detail"]
+               for s in searches]  # fmt: skip
+    assert {"filters": {"q": person["last_name"], "sort": "name"}, "total": 1, "shown": 1,
+            "offset": 0} in details  # fmt: skip
+    for view in ("mandates", "donations", "memberships", "consent"):
+        response = await admin_client.get(f"/api/people/{person['id']}/{view}")
+        assert response.status_code == 200
+    reads = (
+        await AuditEvent.select()
+        .where((AuditEvent.action == "person.read") & (AuditEvent.object_id == str(person["id"])))
+        .output(load_json=True)
+    )
+    views = {(json.loads(r["detail"]) if isinstance(r["detail"], str) else r["detail"])["view"]
+             for r in reads}  # fmt: skip
+    assert views == {"mandates", "donations", "memberships", "consent"}

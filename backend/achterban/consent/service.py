@@ -9,7 +9,7 @@ from achterban.audit import service as audit
 from achterban.consent import rules
 from achterban.consent.schemas import ConsentEvent, ConsentInput, ConsentMatrix, ConsentState
 from achterban.consent.tables import ConsentEvent as EventRow
-from achterban.people.service import visible_row
+from achterban.people.service import read_row, visible_row
 from achterban.people.tables import Person
 from achterban.platform import db
 from achterban.platform.auth import Actor
@@ -57,7 +57,7 @@ async def _events(person_id: int) -> list[dict[str, Any]]:
 
 
 async def current(actor: Actor, person_id: int) -> ConsentMatrix:
-    person = await visible_row(actor, person_id)
+    person = await read_row(actor, person_id, "consent")
     matrix = rules.resolve(await _events(person_id), person["do_not_contact"])
     return ConsentMatrix(
         person_id=person_id,
@@ -67,7 +67,7 @@ async def current(actor: Actor, person_id: int) -> ConsentMatrix:
 
 
 async def history(actor: Actor, person_id: int) -> list[ConsentEvent]:
-    await visible_row(actor, person_id)
+    await read_row(actor, person_id, "consent history")
     return [_event(r) for r in reversed(await _events(person_id))]
 
 

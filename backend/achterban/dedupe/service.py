@@ -120,6 +120,9 @@ async def candidates(actor: Actor, limit: int = 50, offset: int = 0) -> Candidat
     page_ids = sorted({i for _, p, _ in page for i in p})
     rows = await Person.select(*search.SUMMARY_COLUMNS).where(Person.id.is_in(page_ids or [-1]))
     people = {s.id: s for s in await search.summaries(rows)}
+    await audit.record(actor, "person.search", "people", "", {
+        "view": "duplicates", "total": len(shown), "shown": len(page), "offset": offset,
+    })  # fmt: skip
     return CandidatePage(
         items=[
             Candidate(score=score, reasons=reasons, a=people[a], b=people[b])

@@ -11,7 +11,7 @@ from achterban.donations import rules
 from achterban.donations.schemas import Collection, Donation, GiftCreate, Mandate, MandateCreate
 from achterban.donations.tables import Donation as DonationRow
 from achterban.donations.tables import Mandate as MandateRow
-from achterban.people.service import visible_row
+from achterban.people.service import read_row, visible_row
 from achterban.platform import db
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
@@ -36,7 +36,7 @@ def _mandate(row: dict[str, Any], actor: Actor) -> Mandate:
 
 
 async def list_donations(actor: Actor, person_id: int) -> list[Donation]:
-    await visible_row(actor, person_id)
+    await read_row(actor, person_id, "donations")
     rows = (
         await DonationRow.select()
         .where(DonationRow.person == person_id)
@@ -59,7 +59,7 @@ async def do_add_gift(actor: Actor, person_id: int, data: GiftCreate) -> Donatio
 
 
 async def list_mandates(actor: Actor, person_id: int) -> list[Mandate]:
-    await visible_row(actor, person_id)
+    await read_row(actor, person_id, "mandates")
     rows = await MandateRow.select().where(MandateRow.person == person_id).order_by(MandateRow.id)
     return [_mandate(r, actor) for r in rows]
 

@@ -9,7 +9,7 @@ from achterban.audit import service as audit
 from achterban.memberships import rules
 from achterban.memberships.schemas import Membership, MembershipChange, MembershipCreate
 from achterban.memberships.tables import Membership as Row
-from achterban.people.service import visible_row
+from achterban.people.service import read_row, visible_row
 from achterban.platform import db
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
@@ -26,7 +26,7 @@ def to_schema(row: dict[str, Any], today: date | None = None) -> Membership:
 
 
 async def list_for(actor: Actor, person_id: int) -> list[Membership]:
-    await visible_row(actor, person_id)
+    await read_row(actor, person_id, "memberships")
     rows = await Row.select().where(Row.person == person_id).order_by(Row.since, ascending=False)
     return [to_schema(r) for r in rows]
 

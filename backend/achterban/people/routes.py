@@ -37,7 +37,7 @@ class PeopleController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> PersonPage:
-        return await search.search(actor, f, limit=limit, offset=offset)
+        return await search.list_people(actor, f, limit=limit, offset=offset)
 
     @post("/", operation_id="createPerson", guards=[requires("people.write")])
     async def create_person(

@@ -6,8 +6,10 @@ import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any
 
+import msgspec
 from litestar.params import FromQuery, QueryParameter
 
+from achterban.audit import service as audit
 from achterban.memberships.tables import Membership
 from achterban.people import normalise, roles, scope
 from achterban.people.schemas import PersonFilter, PersonPage, PersonSummary, Role, SortKey
@@ -143,6 +145,18 @@ async def search(actor: Actor, f: PersonFilter, *, limit: int = 50, offset: int 
     rows = await query
     total = await Person.count().where(clause)
     return PersonPage(items=await summaries(rows), total=total, limit=limit, offset=offset)
+
+
+async def list_people(
+    actor: Actor, f: PersonFilter, *, limit: int = 50, offset: int = 0
+) -> PersonPage:
+    """The list as staff see it: who searched for what, and how many they saw, is audited."""
+    page = await search(actor, f, limit=limit, offset=offset)
+    filters = {k: str(v) for k, v in msgspec.structs.asdict(f).items() if v not in (None, "")}
+    await audit.record(actor, "person.search", "people", "", {
+        "filters": filters, "total": page.total, "shown": len(page.items), "offset": offset,
+    })  # fmt: skip
+    return page
 
 
 async def summaries(rows: list[dict[str, Any]]) -> list[PersonSummary]:

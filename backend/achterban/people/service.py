@@ -176,6 +176,13 @@ async def do_create_person(
     return int(row.id)
 
 
+async def read_row(actor: Actor, person_id: int, view: str) -> dict[str, Any]:
+    """``visible_row`` for a read that shows part of the record: the read is audited."""
+    row = await visible_row(actor, person_id)
+    await audit.record(actor, "person.read", "person", person_id, {"view": view})
+    return row
+
+
 async def visible_row(actor: Actor, person_id: int) -> dict[str, Any]:
     """The person's row, or 404 when it does not exist, was erased or merged, or is out of scope."""
     row = await PersonRow.select().where(PersonRow.id == person_id).first()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from achterban.audit import service as audit
 from achterban.casework import service as casework
 from achterban.consent.tables import ConsentEvent
 from achterban.donations.tables import Donation
@@ -12,7 +11,7 @@ from achterban.households.tables import Household as HouseholdRow
 from achterban.memberships.tables import Membership
 from achterban.people import normalise, scope, search
 from achterban.people.schemas import Household, TimelineEntry
-from achterban.people.service import visible_row
+from achterban.people.service import read_row
 from achterban.people.tables import Interaction, Person
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
@@ -20,8 +19,7 @@ from achterban.platform.i18n import _
 
 
 async def timeline(actor: Actor, person_id: int) -> list[TimelineEntry]:
-    await visible_row(actor, person_id)
-    await audit.record(actor, "person.read", "person", person_id, {"view": "timeline"})
+    await read_row(actor, person_id, "timeline")
     entries: list[TimelineEntry] = []
     for r in await Interaction.select().where(Interaction.person == person_id):
         entries.append(TimelineEntry(
