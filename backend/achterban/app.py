@@ -29,7 +29,7 @@ from achterban.memberships.routes import MembershipController
 from achterban.people.routes import HouseholdController, PeopleController
 from achterban.platform import db, logs
 from achterban.platform.auth import provide_actor, public
-from achterban.platform.errors import EXCEPTION_HANDLERS
+from achterban.platform.errors import EXCEPTION_HANDLERS, document_problems
 from achterban.platform.jobs import runner
 from achterban.settings import get_settings
 from achterban.system.routes import health, spa, spa_root
@@ -92,7 +92,7 @@ def openapi_config() -> OpenAPIConfig:
 def create_app() -> Litestar:
     settings = get_settings()
     logs.configure(settings.log_format)
-    return Litestar(
+    app = Litestar(
         route_handlers=ROUTERS,
         lifespan=[lifespan],
         middleware=[logs.request_logging, DefineMiddleware(authentication)],
@@ -104,3 +104,5 @@ def create_app() -> Litestar:
         logging_config=None,
         debug=False,
     )
+    document_problems(app)
+    return app

@@ -25,6 +25,25 @@ async def test_committed_openapi_document_matches_the_app(app, anon):
     assert generated == committed, "run `make openapi` and commit frontend/openapi.json"
 
 
+async def test_the_document_describes_errors_as_the_api_sends_them(app, anon):
+    document = (await anon.get("/api/schema/openapi.json")).json()
+    person = document["paths"]["/api/people/{person_id}"]["get"]["responses"]
+    assert {"400", "401", "403", "404"} <= person.keys()
+    errors = [
+        response
+        for path in document["paths"].values()
+        for operation in path.values()
+        for code, response in operation["responses"].items()
+        if code[0] in "45"
+    ]
+    assert errors and all(list(e["content"]) == ["application/problem+json"] for e in errors)
+    # and what the document says is what a client gets
+    bad = await anon.get("/api/people/1")
+    assert bad.headers["content-type"] == "application/problem+json"
+    assert set(document["components"]["schemas"]["Problem"]["required"]) <= bad.json().keys()
+    assert "401" not in document["paths"]["/api/health"]["get"]["responses"]  # public
+
+
 async def test_docs_page_loads_nothing_from_other_hosts(app, anon):
     page = await anon.get("/api/schema")
     assert page.status_code == 200

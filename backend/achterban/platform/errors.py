@@ -133,3 +133,58 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: handle_http,
     Exception: handle_unexpected,
 }
+
+
+def document_problems(app: Any) -> None:
+    """Say in the OpenAPI document what errors really are: Problem Details, not Litestar's shape.
+
+    Litestar describes the 400 it adds to every route with parameters in its own format;
+    our handlers answer with ``application/problem+json``. Typed clients (the SPA) read this.
+    """
+    from litestar._openapi.plugin import OpenAPIPlugin
+    from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Reference, Schema
+    from litestar.openapi.spec.enums import OpenAPIType
+
+    document = app.plugins.get(OpenAPIPlugin).provide_openapi()
+    text = Schema(type=OpenAPIType.STRING)
+    document.components.schemas["Problem"] = Schema(
+        type=OpenAPIType.OBJECT,
+        title="Problem",
+        description="RFC 9457 Problem Details, in the reader's language (Accept-Language).",
+        required=["type", "title", "status", "detail"],
+        properties={
+            "type": text, "title": text, "status": Schema(type=OpenAPIType.INTEGER),
+            "detail": text, "instance": text,
+            "errors": Schema(
+                type=OpenAPIType.ARRAY,
+                items=Schema(type=OpenAPIType.OBJECT, properties={"key": text, "message": text}),
+            ),
+        },
+    )  # fmt: skip
+    problem = {PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))}
+    public = {
+        (re.sub(r":[^}]+}", "}", route.path), method.lower())
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.opt.get("public")
+        for method in getattr(handler, "http_methods", ())
+    }
+    guarded = {
+        "401": _("Not signed in"),
+        "403": _("Not allowed"),
+    }
+    for path, path_item in (document.paths or {}).items():
+        for method in ("get", "put", "post", "patch", "delete"):
+            operation = getattr(path_item, method, None)
+            if operation is None:
+                continue
+            responses = operation.responses or {}
+            for code, response in responses.items():
+                if code[0] in "45" and isinstance(response, OpenAPIResponse):
+                    response.content = problem
+            if (path, method) not in public and path.startswith("/api/"):
+                for code, description in guarded.items():
+                    responses.setdefault(code, OpenAPIResponse(description, content=problem))
+                if "{" in path:  # absent, or outside the reader's scope
+                    responses.setdefault("404", OpenAPIResponse(_("Not found"), content=problem))
+            operation.responses = responses

@@ -18,7 +18,7 @@ export type ImportStatus = components["schemas"]["ImportStatus"];
 export type ImportPreview = components["schemas"]["Preview"];
 export type DuplicateCandidate = components["schemas"]["dedupe_schemas_Candidate"];
 export type CandidatePage = components["schemas"]["CandidatePage"];
-export type Problem = { type?: string; title?: string; status?: number; detail?: string };
+export type Problem = components["schemas"]["Problem"];
 
 let csrfToken = "";
 let language = "nl";
@@ -58,6 +58,6 @@ export function money(cents: number, currency = "EUR"): string {
 }
 
 export function problemText(error: unknown, fallback: string): string {
-  const problem = error as Problem | undefined;
+  const problem = error as Partial<Problem> | undefined;
   return problem?.detail || problem?.title || fallback;
 }

@@ -1,10 +1,8 @@
 // Add a person, or change one: names, contact points, address, support and roles.
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useNavigate } from "react-router-dom";
-import { api, problemText, type Person } from "../api/client";
+import { api, problemText, type Person, type Problem } from "../api/client";
 import { useT } from "../i18n";
-
-type Problem = { detail?: string; errors?: { key?: string; message?: string }[] };
 
 function list(text: string): string[] {
   return text
@@ -63,7 +61,7 @@ export function PersonForm({ person, onSaved }: { person?: Person; onSaved?: (p:
         })
       : await api.POST("/api/people", { body: { ...body, source: "staff" } });
     if (!result.data) {
-      setProblem((result.error as Problem) ?? { detail: t("saveFailed") });
+      setProblem(result.error ?? { type: "about:blank", title: "", status: 0, detail: t("saveFailed") });
       return;
     }
     setProblem(null);
