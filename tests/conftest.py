@@ -62,6 +62,7 @@ os.environ.update(
         "ACHTERBAN_SECRET_KEY": f"test-secret-{RUN_ID}",
         "ACHTERBAN_VAR_DIR": str(_tmp),
         "ACHTERBAN_LOG_FORMAT": "text",
+        "ACHTERBAN_DEDUPE_DELAY": "0",  # a burst worker would wait for a deferred scan
         "PICCOLO_CONF": "achterban.piccolo_conf",
     }
 )

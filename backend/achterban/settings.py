@@ -28,6 +28,7 @@ class Settings:
     cookie_secure: bool
     login_max_failures: int
     job_queue: str
+    dedupe_delay_seconds: int  # a scan for duplicates waits this long for more changes
 
     @property
     def is_sqlite(self) -> bool:
@@ -65,6 +66,7 @@ def load_settings() -> Settings:
         cookie_secure=(_env("COOKIE_SECURE", "1" if env == "production" else "0") == "1"),
         login_max_failures=int(_env("LOGIN_MAX_FAILURES", "5") or 5),
         job_queue=_env("JOB_QUEUE", "achterban:queue") or "achterban:queue",
+        dedupe_delay_seconds=int(_env("DEDUPE_DELAY", "30") or 0),
     )
 
 

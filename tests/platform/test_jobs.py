@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -88,3 +89,19 @@ async def test_in_process_runner_runs_jobs_without_redis(app):
 async def test_unknown_job_names_are_refused(app):
     with pytest.raises(KeyError):
         await jobs.enqueue("no_such_job")
+
+
+async def test_a_deferred_job_waits_on_redis_and_enqueue_once_adds_no_second(app):
+    settings = get_settings()
+    first = await jobs.enqueue_once("purge_login_throttles", after=600)
+    again = await jobs.enqueue_once("purge_login_throttles", after=600)
+    assert again == first  # still waiting: the change it was asked for is seen by that run
+    pool = await create_pool(RedisSettings.from_dsn(settings.redis_url))
+    try:
+        job_id = f"{settings.job_queue}:{first}"
+        due_ms = await pool.zscore(settings.job_queue, job_id)
+        assert due_ms is not None and due_ms / 1000 > time.time() + 590
+        await pool.zrem(settings.job_queue, job_id)  # let this run's burst workers finish
+    finally:
+        await pool.aclose()
+    await JobRun.update({JobRun.status: "done"}).where(JobRun.job_key == first)

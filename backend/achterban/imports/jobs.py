@@ -8,7 +8,7 @@ async def import_people(ctx: dict[str, Any], **arguments: Any) -> dict[str, int]
     counts = await service.run_import(ctx["job_key"], progress=ctx.get("progress"), **arguments)
     service.discard_copy(arguments["path"])
     if counts["created"] or counts["updated"]:
-        await jobs.enqueue_once("dedupe_scan")  # new people may be someone already known
+        await jobs.enqueue_once("dedupe_scan")  # at once: the new people may be someone known
     return counts
 
 

@@ -79,7 +79,7 @@ async def start_import(
     stored = upload_dir() / f"{key.split(':')[1]}.csv"
     if path.resolve() != stored.resolve():
         shutil.copyfile(path, stored)
-    arguments = {
+    arguments: dict[str, Any] = {
         "path": str(stored), "filename": filename,
         "mapping": {str(i): f for i, f in columns.items()},
         "unmapped": mapping.unmapped(headers, columns), "source": source or f"import:{filename}",

@@ -27,6 +27,7 @@ from achterban.platform import db, jobs
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
+from achterban.settings import get_settings
 
 
 def now() -> datetime:
@@ -172,8 +173,13 @@ async def do_create_person(
         await audit.record(
             actor, "person.create", "person", row.id, audit_detail or {"source": data.source}
         )
-        await jobs.enqueue_once("dedupe_scan", actor_id=actor.user_id)  # someone known again?
+        await _ask_for_dedupe_scan(actor)  # someone known again?
     return int(row.id)
+
+
+async def _ask_for_dedupe_scan(actor: Actor) -> None:
+    delay = get_settings().dedupe_delay_seconds
+    await jobs.enqueue_once("dedupe_scan", actor_id=actor.user_id, after=delay)
 
 
 async def read_row(actor: Actor, person_id: int, view: str) -> dict[str, Any]:
@@ -324,7 +330,7 @@ async def do_update_person(actor: Actor, person_id: int, data: PersonPatch) -> P
         await PersonRow.update(values).where(PersonRow.id == person_id)
         await audit.record(actor, "person.update", "person", person_id, {"fields": sorted(changes)})
         if IDENTIFYING & changes.keys():
-            await jobs.enqueue_once("dedupe_scan", actor_id=actor.user_id)
+            await _ask_for_dedupe_scan(actor)
         row = await visible_row(actor, person_id)
     return await to_schema(row)
 

@@ -79,9 +79,15 @@ class Runner:
             await self._pool.aclose()
             self._pool = None
 
-    async def wake(self, key: str) -> None:
+    async def wake(self, key: str, after: float = 0.0) -> None:
+        """Have a worker run ``key``; arq workers wait ``after`` seconds first.
+
+        The in-process runner (one process, a small database) runs it at once.
+        """
         if self._pool is not None:
-            await self._pool.enqueue_job("run_job", key, _job_id=f"{self.queue_name}:{key}")
+            await self._pool.enqueue_job(
+                "run_job", key, _job_id=f"{self.queue_name}:{key}", _defer_by=after or None
+            )
             return
         task = asyncio.create_task(self._run_in_process(key))
         self._tasks.add(task)
@@ -120,11 +126,13 @@ async def enqueue(
     key: str | None = None,
     actor_id: int | None = None,
     wake: bool = True,
+    after: float = 0.0,
     **arguments: Any,
 ) -> str:
     """Record a job and wake a worker after commit; the same ``key`` twice is one job.
 
-    ``wake=False`` records it for a caller that runs it itself (the CLI).
+    ``wake=False`` records it for a caller that runs it itself (the CLI); ``after``
+    seconds is how long an arq worker waits before running it.
     """
     if name not in runner.functions:
         raise KeyError(f"unknown job {name!r}")
@@ -144,15 +152,18 @@ async def enqueue(
         )
 
         async def wake_worker() -> None:
-            await runner.wake(key)
+            await runner.wake(key, after)
 
         if wake:
             db.after_commit(wake_worker)
     return key
 
 
-async def enqueue_once(name: str, *, actor_id: int | None = None) -> str:
-    """Enqueue ``name`` unless one is still waiting to start: that run will see this change."""
+async def enqueue_once(name: str, *, actor_id: int | None = None, after: float = 0.0) -> str:
+    """Enqueue ``name`` unless one is still waiting to start: that run will see this change.
+
+    With ``after`` the run waits, so a burst of changes is one run, not one each.
+    """
     waiting = (
         await JobRun.select(JobRun.job_key)
         .where((JobRun.name == name) & (JobRun.status == "queued"))
@@ -160,7 +171,7 @@ async def enqueue_once(name: str, *, actor_id: int | None = None) -> str:
     )
     if waiting is not None:
         return str(waiting["job_key"])
-    return await enqueue(name, actor_id=actor_id)
+    return await enqueue(name, actor_id=actor_id, after=after)
 
 
 async def busy(name: str) -> bool:
