@@ -53,6 +53,25 @@ def test_a_person_page_shows_details_and_takes_a_contact_moment_and_consent(
         expect(newsletter.get_by_role("cell").nth(0)).to_have_text("Yes")  # the e-mail column
         expect(timeline).to_contain_text("newsletter / email: granted")
 
+        membership = page.get_by_role("form", name="Add membership")
+        membership.get_by_label("Branch").fill("Groningen")
+        membership.get_by_role("button", name="Add membership").click()
+        expect(page.get_by_role("table", name="Memberships")).to_contain_text("New")
+        gift = page.get_by_role("form", name="Record a gift")
+        gift.get_by_label("Amount (€)").fill("25,50")
+        gift.get_by_label("Campaign").fill("winter")
+        gift.get_by_role("button", name="Record a gift").click()
+        expect(page.get_by_role("table", name="Gifts and mandates")).to_contain_text("EUR 25.50")
+        mandate = page.get_by_role("form", name="New mandate")
+        mandate.get_by_label("IBAN").fill("NL91ABNA0417164301")
+        mandate.get_by_label("Amount (€)").fill("10")
+        mandate.get_by_role("button", name="New mandate").click()
+        expect(mandate.get_by_role("alert")).to_have_text(
+            "This IBAN is refused: the check digits do not match, perhaps a typing error."
+        )
+        expect(page.get_by_text("Member", exact=True).first).to_be_visible()
+        expect(page.get_by_text("Donor", exact=True).first).to_be_visible()
+
         page.get_by_label("Language").select_option("nl")
         expect(page.get_by_role("heading", name="Tijdlijn")).to_be_visible()
 

@@ -3,7 +3,6 @@ import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
 import {
   api,
-  money,
   problemText,
   type ConsentMatrix,
   type Donation,
@@ -15,6 +14,7 @@ import {
 } from "../api/client";
 import { useT, type MessageKey } from "../i18n";
 import { useSession } from "../session";
+import { Giving, Memberships } from "./Giving";
 import { PersonForm } from "./PersonForm";
 
 const PURPOSES = ["newsletter", "fundraising", "surveys", "casework_followup"] as const;
@@ -179,49 +179,21 @@ export function PersonPage() {
           {can("people.write") && <ConsentForm personId={person.id} onSaved={load} />}
 
           <h2>{t("memberships")}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>{t("since")}</th>
-                <th>{t("until")}</th>
-                <th>{t("branch")}</th>
-                <th>{t("status")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {held.memberships.map((m) => (
-                <tr key={m.id}>
-                  <td>{m.since}</td>
-                  <td>{m.until ?? ""}</td>
-                  <td>{m.branch}</td>
-                  <td>{t(`membership_${m.status}` as MessageKey)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Memberships
+            personId={person.id}
+            memberships={held.memberships}
+            canWrite={can("people.write")}
+            onSaved={load}
+          />
 
           <h2>{t("gifts")}</h2>
-          <table>
-            <tbody>
-              {held.donations.map((d) => (
-                <tr key={d.id}>
-                  <td>{d.received_on}</td>
-                  <td>{money(d.amount_cents, d.currency)}</td>
-                  <td>{d.campaign}</td>
-                </tr>
-              ))}
-              {held.mandates.map((m) => (
-                <tr key={`m${m.id}`}>
-                  <td>{m.reference}</td>
-                  <td>
-                    {money(m.amount_cents, m.currency)} / {m.frequency}
-                  </td>
-                  <td>{m.status}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {held.donations.length + held.mandates.length === 0 && <p>{t("noEntries")}</p>}
+          <Giving
+            personId={person.id}
+            donations={held.donations}
+            mandates={held.mandates}
+            canWrite={can("people.write")}
+            onSaved={load}
+          />
 
           {can("people.gdpr") && (
             <Privacy personId={person.id} onErased={() => navigate("/people")} />
