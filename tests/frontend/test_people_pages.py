@@ -43,6 +43,7 @@ def test_a_person_page_shows_details_and_takes_a_contact_moment_and_consent(
         contact.get_by_role("button", name="Log a contact moment").click()
         timeline = page.get_by_role("list", name="Timeline")
         expect(timeline).to_contain_text("Thank-you call after the canvass")
+        expect(timeline).to_contain_text(f"by {staff_user.name}")
 
         consent = page.get_by_role("table", name="Consent")
         newsletter = consent.get_by_role("row").filter(has_text="Newsletter")

@@ -120,16 +120,20 @@ async def test_reading_a_person_is_audited(app, admin_client, admin):
     assert len(reads) == 1 and reads[0]["actor_id"] == admin.id
 
 
-async def test_interactions_appear_on_the_timeline_and_set_last_contact(app, admin_client):
+async def test_interactions_appear_on_the_timeline_and_set_last_contact(
+    app, admin_client, admin
+):
     person = await _create(admin_client)
     added = await admin_client.post(
         f"/api/people/{person['id']}/interactions",
         json={"channel": "phone", "direction": "out", "subject": "Thank-you call",
-              "value_adding": True},
+              "notes": "Asked about the town hall", "value_adding": True},
     )  # fmt: skip
     assert added.status_code == 201
     timeline = (await admin_client.get(f"/api/people/{person['id']}/timeline")).json()
     assert timeline[0]["kind"] == "interaction" and "Thank-you call" in timeline[0]["summary"]
+    assert timeline[0]["detail"]["by"] == admin.name  # who made the contact
+    assert timeline[0]["detail"]["notes"] == "Asked about the town hall"
     again = (await admin_client.get(f"/api/people/{person['id']}")).json()
     assert again["last_contact_at"] is not None
 

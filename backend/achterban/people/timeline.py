@@ -21,11 +21,14 @@ from achterban.platform.i18n import _
 async def timeline(actor: Actor, person_id: int) -> list[TimelineEntry]:
     await read_row(actor, person_id, "timeline")
     entries: list[TimelineEntry] = []
-    for r in await Interaction.select().where(Interaction.person == person_id):
+    for r in await Interaction.select(
+        *Interaction.all_columns(), Interaction.staff.name.as_alias("staff_name")
+    ).where(Interaction.person == person_id):
         entries.append(TimelineEntry(
             at=r["at"], kind="interaction",
             summary=f"{r['direction']} {r['channel']}: {r['subject']}".strip(": "),
-            detail={"id": r["id"], "value_adding": r["value_adding"], "kind": r["kind"]},
+            detail={"id": r["id"], "value_adding": r["value_adding"], "kind": r["kind"],
+                    "by": r["staff_name"] or "", "notes": r["notes"]},
         ))  # fmt: skip
     for r in await ConsentEvent.select().where(ConsentEvent.person == person_id):
         entries.append(TimelineEntry(

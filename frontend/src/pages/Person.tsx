@@ -168,6 +168,13 @@ export function PersonPage() {
               <li key={i}>
                 <time dateTime={entry.at}>{new Date(entry.at).toLocaleString()}</time>{" "}
                 <span className="badge">{t(`kind_${entry.kind}` as MessageKey)}</span> {entry.summary}
+                {entry.detail?.value_adding === true && <span className="badge">{t("valueAdding")}</span>}
+                {typeof entry.detail?.by === "string" && entry.detail.by && (
+                  <small> · {t("by", { name: entry.detail.by })}</small>
+                )}
+                {typeof entry.detail?.notes === "string" && entry.detail.notes && (
+                  <p className="notes">{entry.detail.notes}</p>
+                )}
               </li>
             ))}
           </ol>
