@@ -6,8 +6,11 @@
 Seeds N people (kept between runs) with Dutch and US postcodes and tags, then runs
 filtered lists (postcode prefix + tag, sorted by name, first page with total) through
 ``people.search.search`` and replays exactly the statements it issued on a bare
-asyncpg connection. Last line: p50/p99 of both and ratio = our p99 / bare p99
-(target: p99 <= 150 ms and ratio <= 2).
+asyncpg connection. Each filter is run once untimed first (it records the statements
+and warms the cache for both sides), then the two are timed in alternating order.
+Last line: p50/p99 of both and ratio = our p99 / bare p99 (target: p99 <= 150 ms and
+ratio <= 2). The API's list also writes one audit row per request
+(``search.list_people``); that insert is not part of this figure.
 """
 
 from __future__ import annotations
@@ -147,14 +150,29 @@ async def main() -> None:
     for i in range(args.queries + 10):
         prefix = rng.choice(NL_PC4)[: rng.choice([2, 3, 4])]
         f = PersonFilter(postcode=prefix, tag=rng.choice(TAGS), sort="name")
+        # an untimed first call records the statements and brings their pages into memory for
+        # both sides; then the two run in turn, each going first every other query, so neither
+        # gains from the other having just read the same pages
         with Recorder(engine) as recorder:
+            await search.search(SYSTEM, f, limit=50, offset=0)
+
+        async def run_ours(f: PersonFilter = f) -> tuple[float, Any]:
             t0 = time.perf_counter()
             page = await search.search(SYSTEM, f, limit=50, offset=0)
-            elapsed = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        for sql, params in recorder.statements:
-            await bare.fetch(sql, *params)
-        bare_elapsed = time.perf_counter() - t0
+            return time.perf_counter() - t0, page
+
+        async def run_bare(statements: list[Any] = recorder.statements) -> float:
+            t0 = time.perf_counter()
+            for sql, params in statements:
+                await bare.fetch(sql, *params)
+            return time.perf_counter() - t0
+
+        if i % 2:
+            bare_elapsed = await run_bare()
+            elapsed, page = await run_ours()
+        else:
+            elapsed, page = await run_ours()
+            bare_elapsed = await run_bare()
         if i >= 10:  # warm-up
             ours.append(elapsed * 1000)
             baseline.append(bare_elapsed * 1000)
