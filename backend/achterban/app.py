@@ -18,7 +18,7 @@ from litestar.types import ControllerRouterHandler
 from achterban import __version__, worker
 from achterban.audit.routes import AuditController
 from achterban.casework.routes import CaseController, submit_case
-from achterban.consent.routes import ConsentController
+from achterban.consent.routes import ConsentController, PreferencesController
 from achterban.dedupe.routes import DedupeController
 from achterban.districts.routes import DistrictController, OfficeController
 from achterban.donations.routes import DonationController
@@ -45,6 +45,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     PeopleController,
     HouseholdController,
     ConsentController,
+    PreferencesController,
     ImportController,
     MembershipController,
     DonationController,

@@ -78,4 +78,6 @@ async def seed_people() -> list[str]:
         f"Demo supporters imported from {DEMO_CSV.name}: {status.created} people, "
         f"{status.bad} bad line(s) reported (see GET /api/imports/{key}).",
         "Anna de Vries appears twice (a duplicate to merge); Greet Mulder's address needs review.",
+        "Anna's own preferences page (the link a newsletter carries): "
+        f"http://127.0.0.1:8000/preferences/{consent.preferences_token(ids['D-1001'])}",
     ]

@@ -11,6 +11,7 @@ import { LoginPage } from "./pages/Login";
 import { OverviewPage } from "./pages/Overview";
 import { PeoplePage } from "./pages/People";
 import { PersonPage } from "./pages/Person";
+import { PreferencesPage } from "./pages/Preferences";
 import { NewPersonPage } from "./pages/PersonForm";
 import { SessionProvider, useSession } from "./session";
 
@@ -31,6 +32,7 @@ export function App() {
         <BrowserRouter>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            <Route path="/preferences/:token" element={<PreferencesPage />} />
             <Route element={<Shell />}>
               <Route index element={<OverviewPage />} />
               <Route path="people" element={<PeoplePage />} />

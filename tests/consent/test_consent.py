@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from achterban.consent import rules, service
@@ -57,3 +58,67 @@ async def test_unknown_purpose_is_refused(app, admin_client):
         json={"purpose": "spam", "channel": "email", "status": "granted"},
     )
     assert response.status_code == 400 and response.json()["errors"][0]["key"] == "purpose"
+
+
+async def _linked_person(client, **fields):
+    body = {"first_name": "Wies", "last_name": f"Link{uuid.uuid4().hex[:6]}", "language": "nl",
+            "emails": [f"w.{uuid.uuid4().hex[:6]}@example.org"], **fields}  # fmt: skip
+    person = (await client.post("/api/people", json=body)).json()
+    await client.post(
+        f"/api/people/{person['id']}/consent",
+        json={"purpose": "newsletter", "channel": "email", "status": "granted"},
+    )
+    link = await client.get(f"/api/people/{person['id']}/consent/link")
+    assert link.status_code == 200
+    return person, link.json()["url"].removeprefix("/preferences/")
+
+
+async def test_a_person_changes_their_own_consent_through_their_link(app, admin_client, anon):
+    person, token = await _linked_person(admin_client)
+    page = (await anon.get(f"/api/public/preferences/{token}")).json()
+    assert page["first_name"] == "Wies" and "last_name" not in page and "email" not in page
+    state = {(s["purpose"], s["channel"]): s["status"] for s in page["states"]}
+    assert state[("newsletter", "email")] == "granted"
+
+    changed = await anon.post(f"/api/public/preferences/{token}", json={"choices": [
+        {"purpose": "newsletter", "channel": "email", "status": "withdrawn"},
+        {"purpose": "surveys", "channel": "email", "status": "granted"},
+    ]})  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    history = (await admin_client.get(f"/api/people/{person['id']}/consent/history")).json()
+    latest = history[0]
+    assert (latest["source"], latest["actor_id"]) == ("link", None)
+    assert latest["wording"] == "Door de persoon zelf gekozen op de voorkeurenpagina"
+    matrix = (await admin_client.get(f"/api/people/{person['id']}/consent")).json()
+    state = {(s["purpose"], s["channel"]): s["status"] for s in matrix["states"]}
+    assert state[("newsletter", "email")] == "withdrawn"
+    assert state[("surveys", "email")] == "granted"
+
+    # saving the same choices again records nothing new
+    again = await anon.post(f"/api/public/preferences/{token}", json={"choices": [
+        {"purpose": "newsletter", "channel": "email", "status": "withdrawn"},
+    ], "do_not_contact": True})  # fmt: skip
+    assert again.json()["do_not_contact"] is True
+    assert len((await admin_client.get(
+        f"/api/people/{person['id']}/consent/history")).json()) == len(history)  # fmt: skip
+    assert (await admin_client.get(f"/api/people/{person['id']}")).json()["do_not_contact"]
+
+
+async def test_a_tampered_or_erased_link_is_not_found_and_a_merged_one_follows(
+    app, admin_client, anon
+):
+    person, token = await _linked_person(admin_client)
+    other = str(int(token.split(".")[0]) + 1) + "." + token.split(".")[1]
+    for bad in (other, token[:-1] + ("0" if token[-1] != "0" else "1"), "abc", "1"):
+        response = await anon.get(f"/api/public/preferences/{bad}")
+        assert response.status_code == 404, bad
+        assert response.headers["content-type"] == "application/problem+json"
+
+    survivor, _ = await _linked_person(admin_client, first_name="Blijft")
+    await admin_client.post(
+        "/api/dedupe/merge", json={"survivor_id": survivor["id"], "merged_id": person["id"]}
+    )
+    assert (await anon.get(f"/api/public/preferences/{token}")).json()["first_name"] == "Blijft"
+
+    await admin_client.post(f"/api/people/{survivor['id']}/erase", json={"reason": "request"})
+    assert (await anon.get(f"/api/public/preferences/{token}")).status_code == 404

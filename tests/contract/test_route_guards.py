@@ -19,6 +19,8 @@ PUBLIC = {
     ("GET", "/api/health"),
     ("POST", "/api/auth/login"),
     ("POST", "/api/public/cases"),
+    ("GET", "/api/public/preferences/{token:str}"),  # the signed link is the credential
+    ("POST", "/api/public/preferences/{token:str}"),
     ("GET", "/"),
     ("GET", "/{path:path}"),
 }

@@ -184,3 +184,35 @@ def test_staff_add_a_person_see_a_bad_email_refused_and_change_them(live_server,
         expect(page.get_by_text("Do not contact")).to_be_visible()
         consent = page.get_by_role("table", name="Consent")
         expect(consent.get_by_role("row").filter(has_text="Newsletter")).to_contain_text("Blocked")
+
+
+@pytest.mark.browser
+def test_a_person_sets_their_own_preferences_from_their_link(live_server, staff_user):
+    with api_client(live_server, staff_user.email, staff_user.password) as client:
+        person = client.post("/api/people", json={
+            "first_name": "Wies", "last_name": f"Link{uuid.uuid4().hex[:6]}", "language": "nl",
+        }).json()  # fmt: skip
+        client.post(
+            f"/api/people/{person['id']}/consent",
+            json={"purpose": "newsletter", "channel": "email", "status": "granted"},
+        )
+
+    with chromium_page() as page:  # staff find the link on the person's page
+        sign_in(page, live_server, staff_user.email, staff_user.password)
+        page.goto(f"{live_server}/people/{person['id']}")
+        page.get_by_role("button", name="Show the preferences link (to send)").click()
+        url = page.get_by_label("Preferences link").input_value()
+        assert url.startswith(live_server + "/preferences/")
+
+    with chromium_page(locale="en-GB") as page:  # the person, not signed in, in their language
+        page.goto(url)
+        expect(page.get_by_role("heading", name="Uw voorkeuren, Wies")).to_be_visible()
+        newsletter = page.get_by_label("Nieuwsbrief: E-mail")
+        expect(newsletter).to_be_checked()
+        newsletter.uncheck()
+        page.get_by_label("Enquêtes: Post").check()
+        page.get_by_role("button", name="Opslaan").click()
+        expect(page.get_by_role("status")).to_have_text("Opgeslagen. Dank u wel.")
+        page.reload()
+        expect(page.get_by_label("Nieuwsbrief: E-mail")).not_to_be_checked()
+        expect(page.get_by_label("Enquêtes: Post")).to_be_checked()

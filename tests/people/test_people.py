@@ -120,9 +120,7 @@ async def test_reading_a_person_is_audited(app, admin_client, admin):
     assert len(reads) == 1 and reads[0]["actor_id"] == admin.id
 
 
-async def test_interactions_appear_on_the_timeline_and_set_last_contact(
-    app, admin_client, admin
-):
+async def test_interactions_appear_on_the_timeline_and_set_last_contact(app, admin_client, admin):
     person = await _create(admin_client)
     added = await admin_client.post(
         f"/api/people/{person['id']}/interactions",

@@ -1,10 +1,19 @@
-from litestar import Controller, get, post
+from typing import Any
+
+from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from achterban.consent import service
-from achterban.consent.schemas import ConsentEvent, ConsentInput, ConsentMatrix
-from achterban.platform.auth import Actor, requires
+from achterban.consent.schemas import (
+    ConsentEvent,
+    ConsentInput,
+    ConsentMatrix,
+    PreferencesInput,
+    PreferencesLink,
+    PreferencesPage,
+)
+from achterban.platform.auth import Actor, public, requires
 
 
 class ConsentController(Controller):
@@ -28,3 +37,32 @@ class ConsentController(Controller):
         self, actor: NamedDependency[Actor], person_id: FromPath[int], data: JSONBody[ConsentInput]
     ) -> ConsentEvent:
         return await service.do_record_consent(actor, person_id, data)
+
+    @get("/link", operation_id="preferencesLink", guards=[requires("people.write")])
+    async def preferences_link(
+        self, actor: NamedDependency[Actor], person_id: FromPath[int]
+    ) -> PreferencesLink:
+        return await service.preferences_link(actor, person_id)
+
+
+class PreferencesController(Controller):
+    """The person's own preferences page, reached by the signed link in what we send them."""
+
+    path = "/api/public/preferences/{token:str}"
+    tags = ["consent"]
+    opt = public()
+
+    @get("/", operation_id="getPreferences", summary="A person's own consent (no login)")
+    async def get_preferences(self, token: FromPath[str]) -> PreferencesPage:
+        return await service.preferences(token)
+
+    @post("/", operation_id="setPreferences", status_code=200,
+          summary="A person changes their own consent (no login)")  # fmt: skip
+    async def set_preferences(
+        self,
+        request: Request[Any, Any, Any],
+        token: FromPath[str],
+        data: JSONBody[PreferencesInput],
+    ) -> PreferencesPage:
+        ip = request.client.host if request.client else None
+        return await service.do_set_preferences(token, data, ip)

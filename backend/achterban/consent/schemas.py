@@ -42,3 +42,27 @@ class ConsentMatrix(msgspec.Struct, kw_only=True):
     person_id: int
     do_not_contact: bool
     states: list[ConsentState]
+
+
+class PreferencesPage(msgspec.Struct, kw_only=True):
+    """What a person sees behind their preferences link: no more than they need."""
+
+    first_name: str
+    language: str
+    do_not_contact: bool
+    states: list[ConsentState]
+
+
+class PreferenceChoice(Input):
+    purpose: Purpose
+    channel: Channel
+    status: Status
+
+
+class PreferencesInput(Input):
+    choices: list[PreferenceChoice] = []
+    do_not_contact: bool | None = None
+
+
+class PreferencesLink(msgspec.Struct, kw_only=True):
+    url: str

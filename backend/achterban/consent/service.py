@@ -7,12 +7,22 @@ from typing import Any
 
 from achterban.audit import service as audit
 from achterban.consent import rules
-from achterban.consent.schemas import ConsentEvent, ConsentInput, ConsentMatrix, ConsentState
+from achterban.consent.schemas import (
+    ConsentEvent,
+    ConsentInput,
+    ConsentMatrix,
+    ConsentState,
+    PreferencesInput,
+    PreferencesLink,
+    PreferencesPage,
+)
 from achterban.consent.tables import ConsentEvent as EventRow
 from achterban.people.service import read_row, visible_row
 from achterban.people.tables import Person
-from achterban.platform import db
+from achterban.platform import db, security
 from achterban.platform.auth import Actor
+from achterban.platform.errors import Problem
+from achterban.platform.i18n import _, translate
 
 
 async def do_record_consent(actor: Actor, person_id: int, data: ConsentInput) -> ConsentEvent:
@@ -81,3 +91,69 @@ async def may_contact(person_id: int, purpose: str, channel: str) -> bool:
     if person is None or person["erased_at"] is not None:
         return False
     return rules.may_contact(await _events(person_id), person["do_not_contact"], purpose, channel)
+
+
+# --- the preferences link: a person changes their own consent, without signing in ----------
+
+PREFERENCES = "preferences"
+LINK_WORDING = _("Chosen by the person on their preferences page")
+
+
+def preferences_token(person_id: int) -> str:
+    return security.signed(PREFERENCES, person_id)
+
+
+async def preferences_link(actor: Actor, person_id: int) -> PreferencesLink:
+    """For staff to send (and for messages to carry): the person's own preferences page."""
+    await read_row(actor, person_id, "preferences link")
+    return PreferencesLink(url=f"/preferences/{preferences_token(person_id)}")
+
+
+async def _person_for(token: str) -> dict[str, Any]:
+    person_id = security.unsigned(PREFERENCES, token)
+    row = await Person.select().where(Person.id == person_id).first() if person_id else None
+    for _hop in range(5):  # a merged record's link leads to the person it was merged into
+        if row is None or row["merged_into"] is None:
+            break
+        row = await Person.select().where(Person.id == row["merged_into"]).first()
+    if row is None or row["erased_at"] is not None or row["merged_into"] is not None:
+        raise Problem(404, _("This link is not valid (any more)."), kind="not-found")
+    return row
+
+
+async def preferences(token: str) -> PreferencesPage:
+    row = await _person_for(token)
+    matrix = rules.resolve(await _events(row["id"]), False)
+    return PreferencesPage(
+        first_name=row["first_name"],
+        language=row["language"],
+        do_not_contact=row["do_not_contact"],
+        states=[ConsentState(purpose=p, channel=c, status=s) for (p, c), s in matrix.items()],
+    )
+
+
+async def do_set_preferences(token: str, data: PreferencesInput, ip: str | None) -> PreferencesPage:
+    """Record what changed, as the person's own statement (source "link")."""
+    row = await _person_for(token)
+    person_id = row["id"]
+    actor = Actor(None, "preferences link", "public", frozenset(), ip=ip, via="link")
+    wording = translate(LINK_WORDING, row["language"])
+    async with db.transaction():
+        current = rules.resolve(await _events(person_id), False)
+        changed = []
+        for choice in data.choices:
+            if current.get((choice.purpose, choice.channel)) == choice.status:
+                continue
+            await EventRow(
+                person=person_id, purpose=choice.purpose, channel=choice.channel,
+                status=choice.status, at=datetime.now(UTC), source="link",
+                source_detail="preferences page", wording=wording, actor_id=None,
+            ).save()  # fmt: skip
+            changed.append(f"{choice.purpose}/{choice.channel}: {choice.status}")
+        if data.do_not_contact is not None and data.do_not_contact != row["do_not_contact"]:
+            await Person.update(
+                {Person.do_not_contact: data.do_not_contact, Person.updated_at: datetime.now(UTC)}
+            ).where(Person.id == person_id)
+            changed.append(f"do not contact: {data.do_not_contact}")
+        await audit.record(actor, "consent.link", "person", person_id, {"changes": changed})
+    return await preferences(token)

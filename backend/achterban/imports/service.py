@@ -239,15 +239,16 @@ async def issues(actor: Actor, key: str, limit: int, offset: int) -> IssuePage:
 
 async def forget_lines(emails: list[str], name: tuple[str, str] | None) -> None:
     """Erasure: blank the text of bad rows that held the person's e-mail or full name."""
+
+    def holds(text: str) -> Any:  # case-insensitive (SQLite's LIKE is, for ASCII)
+        pattern = f"%{text.strip()}%"
+        column = ImportIssue.raw_line
+        return column.ilike(pattern) if db.is_postgres() else column.like(pattern)
+
     for email in emails:
-        await ImportIssue.update({ImportIssue.raw_line: ""}).where(
-            ImportIssue.raw_line.ilike(f"%{email}%")
-        )
+        await ImportIssue.update({ImportIssue.raw_line: ""}).where(holds(email))
     if name and name[0].strip() and name[1].strip():
-        await ImportIssue.update({ImportIssue.raw_line: ""}).where(
-            ImportIssue.raw_line.ilike(f"%{name[0].strip()}%")
-            & ImportIssue.raw_line.ilike(f"%{name[1].strip()}%")
-        )
+        await ImportIssue.update({ImportIssue.raw_line: ""}).where(holds(name[0]) & holds(name[1]))
 
 
 def discard_copy(path: str) -> None:

@@ -185,6 +185,6 @@ def document_problems(app: Any) -> None:
             if (path, method) not in public and path.startswith("/api/"):
                 for code, description in guarded.items():
                     responses.setdefault(code, OpenAPIResponse(description, content=problem))
-                if "{" in path:  # absent, or outside the reader's scope
-                    responses.setdefault("404", OpenAPIResponse(_("Not found"), content=problem))
+            if "{" in path and path.startswith("/api/"):  # absent, or outside the reader's scope
+                responses.setdefault("404", OpenAPIResponse(_("Not found"), content=problem))
             operation.responses = responses

@@ -184,6 +184,7 @@ export function PersonPage() {
           <h2>{t("consent")}</h2>
           <ConsentTable consent={held.consent} />
           {can("people.write") && <ConsentForm personId={person.id} onSaved={load} />}
+          {can("people.write") && <PreferencesLinkButton personId={person.id} />}
 
           <h2>{t("memberships")}</h2>
           <Memberships
@@ -287,6 +288,28 @@ function ConsentForm({ personId, onSaved }: { personId: number; onSaved: () => P
       <button type="submit">{t("recordConsent")}</button>
       {error && <p role="alert" className="error">{error}</p>}
     </form>
+  );
+}
+
+function PreferencesLinkButton({ personId }: { personId: number }) {
+  const t = useT();
+  const [url, setUrl] = useState("");
+  async function show() {
+    const { data } = await api.GET("/api/people/{person_id}/consent/link", {
+      params: { path: { person_id: personId } },
+    });
+    if (data) setUrl(`${window.location.origin}${data.url}`);
+  }
+  return url ? (
+    <p>
+      {t("preferencesLink")}: <input readOnly aria-label={t("preferencesLink")} value={url} size={50} onFocus={(e) => e.target.select()} />
+    </p>
+  ) : (
+    <p>
+      <button type="button" onClick={() => void show()}>
+        {t("showPreferencesLink")}
+      </button>
+    </p>
   );
 }
 
