@@ -13,17 +13,14 @@ import {
   type TimelineEntry,
 } from "../api/client";
 import { useT, type MessageKey } from "../i18n";
+import { CHANNELS, ConsentGrid, PURPOSES, type Channel, type Purpose } from "../ConsentGrid";
 import { useSession } from "../session";
 import { Giving, Memberships } from "./Giving";
 import { PersonForm } from "./PersonForm";
 
-const PURPOSES = ["newsletter", "fundraising", "surveys", "casework_followup"] as const;
-const CHANNELS = ["email", "post", "phone", "sms"] as const;
 const CONTACT_CHANNELS = ["phone", "email", "post", "sms", "visit", "event", "web", "social"] as const;
 
-type Purpose = (typeof PURPOSES)[number];
 type ContactChannel = (typeof CONTACT_CHANNELS)[number];
-type Channel = (typeof CHANNELS)[number];
 
 type Held = {
   person: Person;
@@ -217,28 +214,14 @@ function ConsentTable({ consent }: { consent: ConsentMatrix }) {
   const state = (purpose: Purpose, channel: Channel) =>
     consent.states.find((s) => s.purpose === purpose && s.channel === channel)?.status ?? "unknown";
   return (
-    <table aria-label={t("consent")}>
-      <thead>
-        <tr>
-          <th />
-          {CHANNELS.map((c) => (
-            <th key={c}>{t(`channel_${c}` as MessageKey)}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {PURPOSES.map((p) => (
-          <tr key={p}>
-            <th>{t(`purpose_${p}` as MessageKey)}</th>
-            {CHANNELS.map((c) => (
-              <td key={c} className={`consent-${state(p, c)}`}>
-                {t(`consent_${state(p, c)}` as MessageKey)}
-              </td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ConsentGrid
+      label={t("consent")}
+      cell={(p, c) => (
+        <td key={c} className={`consent-${state(p, c)}`}>
+          {t(`consent_${state(p, c)}` as MessageKey)}
+        </td>
+      )}
+    />
   );
 }
 

@@ -3,12 +3,11 @@ import { useContext, useEffect, useState, type FormEvent } from "react";
 import { useParams } from "react-router-dom";
 import { api, problemText, setApiLanguage } from "../api/client";
 import type { components } from "../api/schema";
-import { LanguageContext, useT, type MessageKey } from "../i18n";
+import { ConsentGrid } from "../ConsentGrid";
+import { LanguageContext, useT } from "../i18n";
 
 type Page = components["schemas"]["PreferencesPage"];
 type Choice = components["schemas"]["PreferenceChoice"];
-const PURPOSES = ["newsletter", "fundraising", "surveys", "casework_followup"] as const;
-const CHANNELS = ["email", "post", "phone", "sms"] as const;
 
 export function PreferencesPage() {
   const t = useT();
@@ -79,37 +78,22 @@ export function PreferencesPage() {
       <h1>{t("preferencesTitle", { name: page.first_name })}</h1>
       <p>{t("preferencesHelp")}</p>
       <form onSubmit={save} aria-label={t("preferences")}>
-        <table>
-          <thead>
-            <tr>
-              <th />
-              {CHANNELS.map((c) => (
-                <th key={c}>{t(`channel_${c}` as MessageKey)}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {PURPOSES.map((p) => (
-              <tr key={p}>
-                <th>{t(`purpose_${p}` as MessageKey)}</th>
-                {CHANNELS.map((c) => (
-                  <td key={c}>
-                    <input
-                      type="checkbox"
-                      aria-label={`${t(`purpose_${p}` as MessageKey)}: ${t(`channel_${c}` as MessageKey)}`}
-                      checked={!!wanted[`${p}/${c}`]}
-                      disabled={never}
-                      onChange={(e) => {
-                        setSaved(false);
-                        setWanted({ ...wanted, [`${p}/${c}`]: e.target.checked });
-                      }}
-                    />
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ConsentGrid
+          cell={(p, c, name) => (
+            <td key={c}>
+              <input
+                type="checkbox"
+                aria-label={name}
+                checked={!!wanted[`${p}/${c}`]}
+                disabled={never}
+                onChange={(e) => {
+                  setSaved(false);
+                  setWanted({ ...wanted, [`${p}/${c}`]: e.target.checked });
+                }}
+              />
+            </td>
+          )}
+        />
         <label>
           <input
             type="checkbox"
