@@ -118,6 +118,11 @@ def test_an_import_in_the_browser_maps_columns_runs_on_a_worker_and_lists_bad_li
         expect(bad.get_by_role("row").nth(1)).to_contain_text("3")
         expect(bad.get_by_role("row").nth(1)).to_contain_text("invalid e-mail address 'bob@'")
 
+        page.reload()  # the import is still there to come back to
+        recent = page.get_by_role("table", name="Recent imports")
+        recent.get_by_role("button", name=path.name).click()
+        expect(status).to_contain_text("2 of 2 lines · 1 new · 0 updated · 1 bad")
+
         page.goto(live_server + "/people")
         page.get_by_label("Tag").fill(tag)
         page.get_by_role("button", name="Search").click()

@@ -15,7 +15,7 @@ from achterban.imports import service as imports
 from achterban.imports.tables import ImportIssue
 from achterban.people.tables import Person
 from achterban.platform.tables import JobRun
-from tests.conftest import SHARED_DATA, run_jobs
+from tests.conftest import SHARED_DATA, make_user, run_jobs, signed_in
 
 
 def _csv(
@@ -269,3 +269,17 @@ async def test_preview_shows_the_guessed_mapping_and_the_first_rows(app, admin_c
             data={"mapping": '{"Lievelingskleur": "colour"}'},
         )  # fmt: skip
     assert bad.status_code == 400 and "colour" in bad.json()["detail"]
+
+
+async def test_recent_imports_are_listed_for_who_may_see_them(app, admin_client, tmp_dir):
+    path = _csv(tmp_dir, [["first_name", "email"], ["Lijst", f"l.{uuid.uuid4().hex[:6]}@x.org"]])
+    status = await _upload(admin_client, path)
+    listed = (await admin_client.get("/api/imports")).json()
+    mine = next(i for i in listed if i["job_key"] == status["job_key"])
+    assert (mine["filename"], mine["status"], mine["created"], mine["bad"]) == (
+        path.name, "done", 1, 0,
+    )  # fmt: skip
+    organiser = await make_user("regional_organiser", regions=["NL-GR"])
+    async with signed_in(app, organiser) as client:
+        theirs = (await client.get("/api/imports")).json()
+    assert status["job_key"] not in {i["job_key"] for i in theirs}

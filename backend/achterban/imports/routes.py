@@ -11,7 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, QueryParameter
 
 from achterban.imports import service
-from achterban.imports.schemas import ImportStatus, IssuePage, Preview
+from achterban.imports.schemas import ImportStatus, ImportSummary, IssuePage, Preview
 from achterban.platform.auth import Actor, requires
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
@@ -89,6 +89,14 @@ class ImportController(Controller):
             return service.preview(path, _overrides(data.mapping))
         finally:
             path.unlink(missing_ok=True)
+
+    @get("/", operation_id="listImports", guards=[requires("people.import")])
+    async def list_imports(
+        self,
+        actor: NamedDependency[Actor],
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 20,
+    ) -> list[ImportSummary]:
+        return await service.recent(actor, limit)
 
     @get("/{job_key:str}", operation_id="getImport", guards=[requires("people.import")])
     async def get_import(

@@ -38,3 +38,16 @@ class Preview(msgspec.Struct, kw_only=True):
     delimiter: str
     encoding: str
     fields: list[str]  # every field a column can be mapped to
+
+
+class ImportSummary(msgspec.Struct, kw_only=True):
+    job_key: str
+    status: str
+    filename: str
+    done: int
+    total: int | None
+    created: int
+    updated: int
+    bad: int
+    created_at: datetime
+    finished_at: datetime | None

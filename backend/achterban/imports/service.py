@@ -15,7 +15,7 @@ from typing import Any
 
 from achterban.audit import service as audit
 from achterban.imports import mapping, reader, records
-from achterban.imports.schemas import ImportStatus, Issue, IssuePage, Preview
+from achterban.imports.schemas import ImportStatus, ImportSummary, Issue, IssuePage, Preview
 from achterban.imports.tables import ImportIssue
 from achterban.people import bulk
 from achterban.platform import bulk as fast
@@ -220,6 +220,25 @@ async def status(actor: Actor, key: str) -> ImportStatus:
         issues=[Issue(line=r["line"], reason=r["reason"], raw=r["raw_line"]) for r in first],
         error=job.error, created_at=job.created_at, finished_at=job.finished_at,
     )  # fmt: skip
+
+
+async def recent(actor: Actor, limit: int = 20) -> list[ImportSummary]:
+    """The latest imports this actor may see: their own, or everyone's for national staff."""
+    query = JobRun.select().where(JobRun.name == "import_people")
+    if not (actor.has("*") or actor.is_national):
+        query = query.where(JobRun.actor_id == actor.user_id)
+    rows = await query.order_by(JobRun.id, ascending=False).limit(limit).output(load_json=True)
+    result = []
+    for row in rows:
+        outcome = row["result"] if isinstance(row["result"], dict) else {}
+        arguments = row["arguments"] if isinstance(row["arguments"], dict) else {}
+        result.append(ImportSummary(
+            job_key=row["job_key"], status=row["status"], filename=arguments.get("filename", ""),
+            done=row["done"], total=row["total"], created=outcome.get("created", 0),
+            updated=outcome.get("updated", 0), bad=outcome.get("bad", 0),
+            created_at=row["created_at"], finished_at=row["finished_at"],
+        ))  # fmt: skip
+    return result
 
 
 async def issues(actor: Actor, key: str, limit: int, offset: int) -> IssuePage:

@@ -16,6 +16,7 @@ export type Mandate = components["schemas"]["Mandate"];
 export type Household = components["schemas"]["Household"];
 export type ImportStatus = components["schemas"]["ImportStatus"];
 export type ImportPreview = components["schemas"]["Preview"];
+export type ImportSummary = components["schemas"]["ImportSummary"];
 export type DuplicateCandidate = components["schemas"]["dedupe_schemas_Candidate"];
 export type CandidatePage = components["schemas"]["CandidatePage"];
 export type Problem = components["schemas"]["Problem"];

@@ -1,6 +1,13 @@
 // Import people from a CSV: check the guessed columns, start the job, follow it, read bad lines.
 import { useEffect, useState, type FormEvent } from "react";
-import { api, problemText, uploadForm, type ImportPreview, type ImportStatus } from "../api/client";
+import {
+  api,
+  problemText,
+  uploadForm,
+  type ImportPreview,
+  type ImportStatus,
+  type ImportSummary,
+} from "../api/client";
 import { useT } from "../i18n";
 
 const SKIP = "";
@@ -13,6 +20,20 @@ export function ImportPage() {
   const [mapping, setMapping] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<ImportStatus | null>(null);
   const [error, setError] = useState("");
+  const [recent, setRecent] = useState<ImportSummary[]>([]);
+
+  async function loadRecent() {
+    const { data } = await api.GET("/api/imports", { params: { query: { limit: 20 } } });
+    if (data) setRecent(data);
+  }
+
+  async function open(jobKey: string) {
+    const { data } = await api.GET("/api/imports/{job_key}", { params: { path: { job_key: jobKey } } });
+    if (data) {
+      setPreview(null);
+      setStatus(data);
+    }
+  }
 
   async function choose(chosen: File | null) {
     setFile(chosen);
@@ -62,6 +83,10 @@ export function ImportPage() {
     }, POLL_MS);
     return () => window.clearTimeout(timer);
   }, [status, running]);
+
+  useEffect(() => {
+    void loadRecent();
+  }, [status?.status]);
 
   return (
     <section>
@@ -157,6 +182,40 @@ export function ImportPage() {
           )}
         </div>
       )}
+      <h2>{t("recentImports")}</h2>
+      <table aria-label={t("recentImports")}>
+        <thead>
+          <tr>
+            <th>{t("when")}</th>
+            <th>{t("csvFile")}</th>
+            <th>{t("status")}</th>
+            <th>{t("results")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {recent.map((r) => (
+            <tr key={r.job_key}>
+              <td>{new Date(r.created_at).toLocaleString()}</td>
+              <td>
+                <button type="button" className="link" onClick={() => void open(r.job_key)}>
+                  {r.filename}
+                </button>
+              </td>
+              <td>{t(`job_${r.status}` as "job_done")}</td>
+              <td>
+                {t("importCounts", {
+                  done: r.done,
+                  total: r.total ?? "?",
+                  created: r.created,
+                  updated: r.updated,
+                  bad: r.bad,
+                })}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {recent.length === 0 && <p>{t("noEntries")}</p>}
     </section>
   );
 }
