@@ -283,3 +283,25 @@ async def test_recent_imports_are_listed_for_who_may_see_them(app, admin_client,
     async with signed_in(app, organiser) as client:
         theirs = (await client.get("/api/imports")).json()
     assert status["job_key"] not in {i["job_key"] for i in theirs}
+
+
+async def test_a_later_file_updates_the_people_it_matches(app, admin_client, tmp_dir):
+    email = f"u.{uuid.uuid4().hex[:6]}@example.org"
+    first = _csv(tmp_dir, [
+        ["first_name", "last_name", "email", "support_level", "address"],
+        ["Ugo", "Boer", email, "2", "Markt 1, 9401 AA Assen"],
+    ])  # fmt: skip
+    await _upload(admin_client, first)
+    later = _csv(tmp_dir, [
+        ["first_name", "last_name", "email", "support_level", "address"],
+        ["Ugo", "Boer", email, "3", "Markt 1, 9401 AA Assen"],
+        ["Ugo", "de Boer", email, "5", "Vismarkt 2, 9712 CB Groningen"],  # the later row wins
+    ])  # fmt: skip
+    status = await _upload(admin_client, later)
+    assert (status["created"], status["updated"]) == (0, 1)
+    people = (await admin_client.get("/api/people", params={"email": email})).json()["items"]
+    assert len(people) == 1
+    person = (await admin_client.get(f"/api/people/{people[0]['id']}")).json()
+    assert (person["last_name"], person["support_level"], person["address"]["city"]) == (
+        "de Boer", 5, "Groningen",
+    )  # fmt: skip

@@ -170,14 +170,13 @@ async def upsert(
             ids[i] = person_id
     for i, j in first_of.items():
         ids[i] = ids[j]
+    changes: dict[int, dict[str, Any]] = {}  # the same person twice: the later row wins
     for i, person_id in matches.items():
         columns = _columns(records[i])
         if records[i].household_key:
             columns["household"] = households.get(records[i].household_key or "")
-        columns["updated_at"] = now
-        await Person.update({getattr(Person, k): v for k, v in columns.items()}).where(
-            Person.id == person_id
-        )
+        changes[person_id] = {**columns, "updated_at": now, "id": person_id}
+    await bulk.update(Person, list(changes.values()))
     known = set(matches.values())
     await _contact_points(records, ids, known)
     await _tags(records, ids, known)

@@ -118,6 +118,39 @@ async def insert(table: type[Table], rows: list[dict[str, Any]]) -> None:
         )
 
 
+async def update(table: type[Table], rows: list[dict[str, Any]]) -> None:
+    """Update rows given as {"id": ..., column: value}; one statement per set of columns.
+
+    PostgreSQL joins the table to arrays of the new values (``UPDATE ... FROM unnest``);
+    SQLite, the small-database default, updates row by row.
+    """
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(k for k in row if k != "id")), []).append(row)
+    name = table._meta.tablename
+    by_name = {c._meta.name: c for c in table._meta.columns}
+    for keys, group in groups.items():
+        if not keys:
+            continue
+        names = [by_name[k]._meta.db_column_name for k in keys]
+        if db.is_postgres():
+            arrays = [[r["id"] for r in group]] + [[r[k] for r in group] for k in keys]
+            types = ["bigint"] + [_pg_type(by_name[k]) for k in keys]
+            unnest = ", ".join(f"${i}::{t}[]" for i, t in enumerate(types, start=1))
+            columns = ", ".join(["id", *(f'"{n}"' for n in names)])
+            sets = ", ".join(f'"{n}" = v."{n}"' for n in names)
+            await db.pg_fetch(
+                f'UPDATE "{name}" AS t SET {sets} FROM unnest({unnest}) AS v({columns}) '
+                "WHERE t.id = v.id",
+                *arrays,
+            )
+            continue
+        sets = ", ".join(f'"{n}" = {{}}' for n in names)
+        for row in group:
+            await db.raw(f'UPDATE "{name}" SET {sets} WHERE id = {{}}', *[row[k] for k in keys],
+                         row["id"])  # fmt: skip
+
+
 async def select_in(
     table: type[Table],
     select: list[str],
