@@ -4,6 +4,7 @@ import { setApiLanguage } from "./api/client";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { initialLanguage, LanguageContext, useT, type Language } from "./i18n";
 import { AuditPage } from "./pages/Audit";
+import { CasePage } from "./pages/Case";
 import { CasesPage } from "./pages/Cases";
 import { DedupePage } from "./pages/Dedupe";
 import { ImportPage } from "./pages/Import";
@@ -41,6 +42,7 @@ export function App() {
               <Route path="imports" element={<ImportPage />} />
               <Route path="duplicates" element={<DedupePage />} />
               <Route path="cases" element={<CasesPage />} />
+              <Route path="cases/:caseId" element={<CasePage />} />
               <Route path="audit" element={<AuditPage />} />
             </Route>
             <Route path="*" element={<Navigate to="/" replace />} />
@@ -76,7 +78,7 @@ function Shell() {
         {can("people.read") && <NavLink to="/people" end>{t("people")}</NavLink>}
         {can("people.import") && <NavLink to="/imports">{t("imports")}</NavLink>}
         {can("people.write") && <NavLink to="/duplicates">{t("duplicates")}</NavLink>}
-        {can("cases.read") && <NavLink to="/cases">{t("cases")}</NavLink>}
+        {can("cases.read") && <NavLink to="/cases" end>{t("cases")}</NavLink>}
         {can("audit.read") && <NavLink to="/audit">{t("auditLog")}</NavLink>}
       </nav>
       <main>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { Link } from "react-router-dom";
 import { api, type CasePage } from "../api/client";
 import { useT, type MessageKey } from "../i18n";
 
@@ -50,7 +51,9 @@ export function CasesPage() {
         <tbody>
           {page?.items.map((c) => (
             <tr key={c.id} className={c.overdue ? "overdue" : undefined}>
-              <td>{c.reference}</td>
+              <td>
+                <Link to={`/cases/${c.id}`}>{c.reference}</Link>
+              </td>
               <td>{c.subject}</td>
               <td>{c.topic}</td>
               <td>{t(`status_${c.status}` as MessageKey)}</td>
