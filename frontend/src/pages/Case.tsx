@@ -188,9 +188,10 @@ type Done = (problem: unknown) => Promise<void>;
 
 function Triage({ item, onDone }: { item: CaseDetail; onDone: Done }) {
   const t = useT();
+  const pickable = item.candidates.some((c) => Array.isArray(c.office_ids) && c.office_ids.length > 0);
   return (
     <div className="candidate">
-      <p>{t("triageHelp")}</p>
+      <p>{pickable ? t("triageHelp") : t("noStaffedOffice")}</p>
       {item.candidates.map((c, i) => {
         const ids = Array.isArray(c.office_ids) ? (c.office_ids as number[]) : [];
         return (
