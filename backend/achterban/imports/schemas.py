@@ -9,22 +9,6 @@ class Issue(msgspec.Struct, kw_only=True):
     raw: str
 
 
-class ImportStatus(msgspec.Struct, kw_only=True):
-    job_key: str
-    status: str  # queued, running, retrying, done, failed
-    filename: str
-    done: int
-    total: int | None
-    created: int
-    updated: int
-    bad: int
-    unmapped_columns: list[str]
-    issues: list[Issue]
-    error: str
-    created_at: datetime
-    finished_at: datetime | None
-
-
 class IssuePage(msgspec.Struct, kw_only=True):
     items: list[Issue]
     total: int
@@ -42,7 +26,7 @@ class Preview(msgspec.Struct, kw_only=True):
 
 class ImportSummary(msgspec.Struct, kw_only=True):
     job_key: str
-    status: str
+    status: str  # queued, running, retrying, done, failed
     filename: str
     done: int
     total: int | None
@@ -51,3 +35,11 @@ class ImportSummary(msgspec.Struct, kw_only=True):
     bad: int
     created_at: datetime
     finished_at: datetime | None
+
+
+class ImportStatus(ImportSummary, kw_only=True):
+    """One import in full: the first bad lines, columns left out, and why it failed."""
+
+    unmapped_columns: list[str]
+    issues: list[Issue]
+    error: str
