@@ -7,7 +7,7 @@ import re
 from http import HTTPStatus
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from achterban.platform.i18n import _, negotiate, translate
@@ -135,17 +135,16 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
 }
 
 
-def document_problems(app: Any) -> None:
+def document_problems(app: Litestar) -> None:
     """Say in the OpenAPI document what errors really are: Problem Details, not Litestar's shape.
 
     Litestar describes the 400 it adds to every route with parameters in its own format;
     our handlers answer with ``application/problem+json``. Typed clients (the SPA) read this.
     """
-    from litestar._openapi.plugin import OpenAPIPlugin
     from litestar.openapi.spec import OpenAPIMediaType, OpenAPIResponse, Reference, Schema
     from litestar.openapi.spec.enums import OpenAPIType
 
-    document = app.plugins.get(OpenAPIPlugin).provide_openapi()
+    document = app.openapi_schema  # built once and kept: the served document is this one
     text = Schema(type=OpenAPIType.STRING)
     document.components.schemas["Problem"] = Schema(
         type=OpenAPIType.OBJECT,
