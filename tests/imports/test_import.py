@@ -305,3 +305,19 @@ async def test_a_later_file_updates_the_people_it_matches(app, admin_client, tmp
     assert (person["last_name"], person["support_level"], person["address"]["city"]) == (
         "de Boer", 5, "Groningen",
     )  # fmt: skip
+
+
+async def test_copies_of_imports_that_ended_are_deleted_and_running_ones_kept(app):
+    ended, running = f"import_people:{uuid.uuid4().hex}", f"import_people:{uuid.uuid4().hex}"
+    now = datetime.now(UTC)
+    for key, status in ((ended, "failed"), (running, "running")):
+        finished = now if status == "failed" else None
+        await JobRun.insert(
+            JobRun(job_key=key, name="import_people", status=status, created_at=now,
+                   finished_at=finished)
+        )  # fmt: skip
+        (imports.upload_dir() / f"{key.split(':')[1]}.csv").write_text("first_name\nAnna\n")
+    await imports.purge_leftovers()
+    assert not (imports.upload_dir() / f"{ended.split(':')[1]}.csv").exists()
+    assert (imports.upload_dir() / f"{running.split(':')[1]}.csv").exists()
+    await JobRun.update({JobRun.status: "failed"}).where(JobRun.job_key == running)

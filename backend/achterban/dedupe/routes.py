@@ -29,7 +29,7 @@ class DedupeController(Controller):
         summary="Look for duplicates again (a job; the list shows when it is done)",
     )  # fmt: skip
     async def scan(self, actor: NamedDependency[Actor]) -> ScanStarted:
-        return ScanStarted(job_key=await service.request_scan(actor))
+        return ScanStarted(job_key=await service.request_scan(actor, at_once=True))
 
     @post("/not-duplicate", operation_id="markNotDuplicate", status_code=HTTP_204_NO_CONTENT)
     async def not_duplicate(self, actor: NamedDependency[Actor], data: JSONBody[PairInput]) -> None:

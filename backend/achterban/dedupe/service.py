@@ -28,6 +28,7 @@ from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
 from achterban.platform.tables import JobRun
+from achterban.settings import get_settings
 
 GROUP_LIMIT = 5000
 LIVE = "p.erased_at IS NULL AND p.merged_into IS NULL"
@@ -94,8 +95,10 @@ async def scan() -> dict[str, int]:
     return {"pairs": len(rows)}
 
 
-async def request_scan(actor: Actor) -> str:
-    return await jobs.enqueue_once("dedupe_scan", actor_id=actor.user_id)
+async def request_scan(actor: Actor, *, at_once: bool = False) -> str:
+    """Ask for a scan; after a change it waits a little, so a run of merges is one scan."""
+    after = 0 if at_once else get_settings().dedupe_delay_seconds
+    return await jobs.enqueue_once("dedupe_scan", actor_id=actor.user_id, after=after)
 
 
 async def candidates(actor: Actor, limit: int = 50, offset: int = 0) -> CandidatePage:

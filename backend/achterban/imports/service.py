@@ -278,30 +278,27 @@ def discard_copy(path: str) -> None:
 
 
 async def purge_leftovers(now: datetime | None = None) -> dict[str, int]:
-    """Delete copies whose import ended without running, and old bad rows' text."""
+    """Delete copies whose import ended without running, and blank old bad rows' text."""
     now = now or datetime.now(UTC)
-    ended = await JobRun.select(JobRun.job_key, JobRun.finished_at).where(
-        (JobRun.name == "import_people") & JobRun.status.is_in(["done", "failed"])
+    copies = {f"import_people:{p.stem}": p for p in upload_dir().glob("*.csv")}
+    ended = await JobRun.select(JobRun.job_key).where(
+        JobRun.job_key.is_in(list(copies) or ["-"]) & JobRun.status.is_in(["done", "failed"])
     )
-    files = 0
     for job in ended:
-        stored = upload_dir() / f"{job['job_key'].split(':')[1]}.csv"
-        if stored.exists():
-            stored.unlink()
-            files += 1
-    stale = [
-        j["job_key"]
-        for j in ended
-        if j["finished_at"] and j["finished_at"] < now - timedelta(days=KEEP_RAW_LINES_DAYS)
-    ]
+        copies[job["job_key"]].unlink(missing_ok=True)
+    stale = await JobRun.select(JobRun.job_key).where(
+        (JobRun.name == "import_people")
+        & (JobRun.finished_at < now - timedelta(days=KEEP_RAW_LINES_DAYS))
+    )
     lines = 0
-    for start in range(0, len(stale), 500):
-        keys = stale[start : start + 500]
-        lines += await ImportIssue.count().where(
-            ImportIssue.job_key.is_in(keys) & (ImportIssue.raw_line != "")
+    keys = [j["job_key"] for j in stale]
+    for start in range(0, len(keys), 500):
+        holding = ImportIssue.job_key.is_in(keys[start : start + 500]) & (
+            ImportIssue.raw_line != ""
         )
-        await ImportIssue.update({ImportIssue.raw_line: ""}).where(ImportIssue.job_key.is_in(keys))
-    return {"files": files, "raw_lines": lines}
+        lines += await ImportIssue.count().where(holding)
+        await ImportIssue.update({ImportIssue.raw_line: ""}).where(holding)
+    return {"files": len(ended), "raw_lines": lines}
 
 
 def _may_see(actor: Actor, owner: int | None) -> bool:

@@ -16,7 +16,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from achterban.platform import db
@@ -27,6 +27,7 @@ log = logging.getLogger("achterban.jobs")
 JobFunction = Callable[..., Awaitable[Any]]
 MAX_TRIES = 3
 RETRY_DELAYS = (1.0, 5.0)
+LOST_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +167,7 @@ async def enqueue_once(name: str, *, actor_id: int | None = None, after: float =
     """
     waiting = (
         await JobRun.select(JobRun.job_key)
-        .where((JobRun.name == name) & (JobRun.status == "queued"))
+        .where((JobRun.name == name) & (JobRun.status == "queued") & _recent())
         .first()
     )
     if waiting is not None:
@@ -177,8 +178,13 @@ async def enqueue_once(name: str, *, actor_id: int | None = None, after: float =
 async def busy(name: str) -> bool:
     """Is a job of this name waiting, running or about to be retried?"""
     return await JobRun.exists().where(
-        (JobRun.name == name) & JobRun.status.is_in(["queued", "running", "retrying"])
+        (JobRun.name == name) & JobRun.status.is_in(["queued", "running", "retrying"]) & _recent()
     )
+
+
+def _recent() -> Any:
+    """A job still unfinished after this long was lost (Redis flushed, a worker killed)."""
+    return JobRun.created_at > _now() - LOST_AFTER
 
 
 async def progress(key: str, done: int, total: int | None = None) -> None:
