@@ -113,10 +113,11 @@ async def test_merge_moves_cases_and_the_merged_record_keeps_only_the_pointer(ap
 
     email = f"c.{uuid.uuid4().hex[:6]}@example.org"
     street = f"Dubbelstraat{uuid.uuid4().hex[:4]}"
+    number = int(uuid.uuid4().int % 90000) + 10000  # an address key nobody else has
     keep = await _person(admin_client, last_name="Kept", emails=[email])
     gone = await _person(
         admin_client, last_name=f"Gone{uuid.uuid4().hex[:4]}", emails=[email],
-        phones=["0611112222"], address=f"{street} 3, 9712 CB Groningen",
+        phones=["0611112222"], address=f"{street} {number}, 9712 CB Groningen",
     )  # fmt: skip
     for person in (keep, gone):
         response = await admin_client.post("/api/cases", json={

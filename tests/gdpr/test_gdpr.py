@@ -209,9 +209,10 @@ async def test_a_shared_household_keeps_its_other_members_and_a_lone_one_goes(ap
         })  # fmt: skip
         return response.json()
 
-    first = await at(f"{street} 1, 9712 CB Groningen", f"{family}a")
-    second = await at(f"{street} 1, 9712 CB Groningen", f"{family}b")
-    alone = await at(f"{street} 3, 9712 CB Groningen", f"{family}c")
+    number = int(uuid.uuid4().int % 90000) + 10000  # address keys nobody else has
+    first = await at(f"{street} {number}, 9712 CB Groningen", f"{family}a")
+    second = await at(f"{street} {number}, 9712 CB Groningen", f"{family}b")
+    alone = await at(f"{street} {number + 1}, 9712 CB Groningen", f"{family}c")
     shared = first["household_id"]
     assert shared == second["household_id"] and shared is not None
     before = await Household.select().where(Household.id == shared).first()
