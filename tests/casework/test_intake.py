@@ -7,13 +7,13 @@ import re
 import uuid
 from datetime import date
 
-from achterban.casework.tables import Case
-from achterban.consent.tables import ConsentEvent
-from achterban.people.tables import Person
 import pytest
 
+from achterban.casework.tables import Case
+from achterban.consent.tables import ConsentEvent
 from achterban.districts import loaders
 from achterban.districts.tables import CaseworkerTopic, Jurisdiction, Office, Representative
+from achterban.people.tables import Person
 from tests.conftest import client_for, make_user, run_jobs, signed_in
 
 
@@ -21,9 +21,11 @@ from tests.conftest import client_for, make_user, run_jobs, signed_in
 async def leeuwarden(app):
     """A staffed office for Leeuwarden, where no other test's offices are."""
     await loaders.load_nl_pc4()
-    jurisdiction = await Jurisdiction.select(Jurisdiction.id).where(
-        Jurisdiction.code == "NL-GM-leeuwarden"
-    ).first()
+    jurisdiction = (
+        await Jurisdiction.select(Jurisdiction.id)
+        .where(Jurisdiction.code == "NL-GM-leeuwarden")
+        .first()
+    )
     rep = Representative(external_id=f"leeuwarden-{uuid.uuid4().hex[:4]}", name="Raad Leeuwarden",
                          chamber="council", jurisdiction=jurisdiction["id"],
                          valid_from=date(2026, 1, 1))  # fmt: skip
