@@ -150,6 +150,8 @@ async def merge(merged_id: int, survivor_id: int) -> None:
     interactions; the merged record keeps only the pointer to the survivor."""
     survivor = await Person.select().where(Person.id == survivor_id).first()
     merged = await Person.select().where(Person.id == merged_id).first()
+    if survivor is None or merged is None:  # checked visible by the caller
+        return
     await Interaction.update({Interaction.person: survivor_id}).where(
         Interaction.person == merged_id
     )
@@ -162,9 +164,9 @@ async def merge(merged_id: int, survivor_id: int) -> None:
         values.update({getattr(Person, f): merged[f] for f in ADDRESS})
     if values.get(Person.first_name) is not None or values.get(Person.last_name) is not None:
         values[Person.sort_name] = normalise.sort_name(
-            values.get(Person.first_name, survivor["first_name"]),
-            values.get(Person.infix, survivor["infix"]),
-            values.get(Person.last_name, survivor["last_name"]),
+            str(values.get(Person.first_name, survivor["first_name"])),
+            str(values.get(Person.infix, survivor["infix"])),
+            str(values.get(Person.last_name, survivor["last_name"])),
         )
     values[Person.support_level] = max(
         (v for v in (survivor["support_level"], merged["support_level"]) if v is not None),
