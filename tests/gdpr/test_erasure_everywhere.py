@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from achterban.audit import service as audit_service
+from achterban.casework.tables import Case
+from achterban.people.tables import Person
 from achterban.platform import db
-from tests.conftest import TEST_DB, run_jobs
+from tests.conftest import TEST_DB, client_for, run_jobs
 
 pytestmark = pytest.mark.slow
 
@@ -206,7 +208,7 @@ async def test_erasure_leaves_no_value_in_the_audit_log_either(erased):
 
 
 async def test_after_erasure_the_import_reports_the_person_and_a_return_is_flagged(
-    erased, admin_client, tmp_dir
+    app, erased, admin_client, tmp_dir
 ):
     values, _pid = erased
     key = await _upload(admin_client, tmp_dir, "terug.csv", [
@@ -221,6 +223,15 @@ async def test_after_erasure_the_import_reports_the_person_and_a_return_is_flagg
         "/api/people", json={"first_name": "New", "phones": [values["phone_written"]]}
     )
     assert back.status_code == 201 and back.json()["matches_erased_identity"] is True
+    async with client_for(app) as anon:
+        form = await anon.post("/api/public/cases", json={
+            "name": "Came Back", "email": values["email"], "subject": "Again",
+            "description": "I am back", "topic": "housing", "address": "",
+        })  # fmt: skip
+    assert form.status_code == 202, form.text
+    case = await Case.select(Case.person).where(Case.reference == form.json()["reference"]).first()
+    returned = await Person.select(Person.matches_erased).where(Person.id == case["person"])
+    assert returned == [{"matches_erased": True}]
     other = await admin_client.post("/api/people", json={"first_name": "Unrelated"})
     assert other.json()["matches_erased_identity"] is False
     assert db.is_postgres() == (TEST_DB == "postgres")
