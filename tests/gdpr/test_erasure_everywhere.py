@@ -111,8 +111,9 @@ async def _everything(client, tmp_dir: Path, v: dict[str, str]) -> int:
     # an import with a bad line that names them, run; and one still waiting, with their line
     bad = f"{v['email'].split('@')[0]}(at)example.org"
     await _upload(client, tmp_dir, f"lijst-{v['last_name']}.csv", [
-        "first_name,last_name,email,phone",
-        f"{v['first_name']},{v['last_name']},{bad},{v['phone_written']}",
+        "first_name,last_name,email,phone,consent_newsletter_email",
+        f"{v['first_name']},{v['last_name']},{bad},{v['phone_written']},yes",
+        f"Buur,Neighbour,{_word('buur')}@example.org,,yes",  # imported from the file too
     ])  # fmt: skip
     await run_jobs()
     await _upload(client, tmp_dir, f"nieuw-{v['last_name']}.csv", [

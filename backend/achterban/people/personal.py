@@ -15,7 +15,8 @@ from achterban.people.tables import (
     Person,
     PersonTag,
 )
-from achterban.platform.personal import Identity, PersonData, digest
+from achterban.platform import db
+from achterban.platform.personal import Identity, PersonData, digest, like, pattern
 
 # what a record keeps when it is erased or merged away: ids, dates, coarse place (region,
 # district, country: counts per area), language; nothing that names or reaches the person
@@ -221,6 +222,20 @@ async def erase(who: Identity) -> None:
     ).where(Interaction.person.is_in(ids))  # fmt: skip
     await _refresh_households(set(who.households))
     await remember_erased(who)
+    await _scrub_sources(who)
+
+
+async def _scrub_sources(who: Identity) -> None:
+    """Other people imported from a file named after the person carry the file name as
+    their source: it loses the person's values."""
+    found: set[str] = set()
+    for value in who.markers:
+        rows = await db.raw(
+            f"SELECT DISTINCT source FROM person WHERE {like('source')}", pattern(value)
+        )
+        found |= {r["source"] for r in rows}
+    for source in sorted(found):
+        await Person.update({Person.source: who.scrub(source)}).where(Person.source == source)
 
 
 async def export(person_id: int) -> dict[str, Any]:
