@@ -248,3 +248,33 @@ async def test_an_xlsx_export_leaves_no_file_behind_even_when_it_fails(app, admi
     failed = await admin_client.get("/api/people/export", params={"tag": tag, "format": "xlsx"})
     assert failed.status_code == 500
     assert leftovers() == before
+
+
+async def test_bad_lines_that_hold_part_of_the_person_lose_their_text_and_quoted_value(
+    app, admin_client
+):
+    last = f"Quob{uuid.uuid4().hex[:6]}"
+    phone = f"0612{uuid.uuid4().int % 1000000:06d}"
+    response = await admin_client.post("/api/people", json={
+        "first_name": "Greet", "last_name": last, "phones": [phone],
+        "address": "Vismarkt 2, 9712 CB Groningen", "emails": [f"{last}@example.org"],
+    })  # fmt: skip
+    pid = response.json()["id"]
+    key = f"import_people:{uuid.uuid4().hex}"
+    await ImportIssue.insert(
+        ImportIssue(job_key=key, line=2, reason=f"invalid e-mail address 'zyx.{last}(at)x.org'",
+                    raw_line=f"Z,zyx.{last}(at)x.org"),
+        ImportIssue(job_key=key, line=3, reason="invalid date 'gisteren'",
+                    raw_line=f"Someone,{phone},gisteren"),
+        ImportIssue(job_key=key, line=4, reason="invalid date 'morgen'",
+                    raw_line="Greet,Vismarkt,morgen"),
+        ImportIssue(job_key=key, line=5, reason="invalid date 'ooit'", raw_line="Greet,Ooit,ooit"),
+    )  # fmt: skip
+    await admin_client.post(f"/api/people/{pid}/erase", json={"reason": "request"})
+    rows = await ImportIssue.select().where(ImportIssue.job_key == key).order_by(ImportIssue.line)
+    assert [(r["line"], r["reason"], r["raw_line"]) for r in rows] == [
+        (2, "invalid e-mail address '…'", ""),
+        (3, "invalid date '…'", ""),
+        (4, "invalid date '…'", ""),
+        (5, "invalid date 'ooit'", "Greet,Ooit,ooit"),  # another Greet: her line stays
+    ]

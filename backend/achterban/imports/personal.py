@@ -26,6 +26,14 @@ async def erase(who: Identity) -> None:
     for value in who.markers:
         query = f"SELECT id FROM import_issue WHERE {like('raw_line')} OR {like('reason')}"
         ids |= {r["id"] for r in await db.raw(query, pattern(value), pattern(value))}
+    # a first name alone is anyone's; beside another of their values (street, date of
+    # birth, reference) on the same line it is them
+    for first in who.first_names:
+        query = f"SELECT id, raw_line FROM import_issue WHERE {like('raw_line')}"
+        for row in await db.raw(query, pattern(first)):
+            low = row["raw_line"].casefold()
+            if any(v.casefold() in low for v in who.other if len(v) >= 3):
+                ids.add(row["id"])
     for row in await ImportIssue.select().where(ImportIssue.id.is_in(sorted(ids) or [-1])):
         reason = who.scrub(QUOTED.sub(f"'{ERASED}'", row["reason"]))
         await ImportIssue.update({ImportIssue.raw_line: "", ImportIssue.reason: reason}).where(
