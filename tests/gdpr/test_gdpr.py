@@ -278,3 +278,15 @@ async def test_bad_lines_that_hold_part_of_the_person_lose_their_text_and_quoted
         (4, "invalid date '…'", ""),
         (5, "invalid date 'ooit'", "Greet,Ooit,ooit"),  # another Greet: her line stays
     ]
+
+
+async def test_an_export_waiting_to_be_downloaded_goes_with_the_erasure(app, admin_client):
+    from achterban.exports import service as exports
+    from achterban.people.schemas import PersonFilter
+    from achterban.platform.auth import SYSTEM
+
+    person, email = await _person(admin_client)
+    waiting = await exports.xlsx_file(SYSTEM, PersonFilter(q=email))
+    assert waiting.is_file() and waiting.parent.parent == exports.tmp_dir()
+    await admin_client.post(f"/api/people/{person['id']}/erase", json={"reason": "request"})
+    assert not waiting.exists() and not waiting.parent.exists()
