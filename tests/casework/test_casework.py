@@ -87,9 +87,9 @@ async def test_honeypot_stores_nothing_and_flooding_is_slowed(app, offices):
         unknown = await anon.post("/api/public/cases", json={**_form(), "admin": True})
         assert unknown.status_code == 400 and "admin" in unknown.json()["detail"]
         statuses = [
-            (await anon.post("/api/public/cases", json=_form())).status_code for _ in range(11)
+            (await anon.post("/api/public/cases", json=_form())).status_code for _ in range(10)
         ]
-    assert statuses[:10] == [202] * 10 and statuses[10] == 429
+    assert statuses[:9] == [202] * 9 and statuses[9] == 429  # the bot counted as the first
 
 
 async def test_ambiguous_zip_waits_in_triage_and_only_candidates_can_be_picked(app, offices):

@@ -105,3 +105,41 @@ async def test_the_list_is_worked_out_by_a_job_and_a_merge_shows_at_once(app, ad
     assert started.status_code == 202 and started.json()["job_key"].startswith("dedupe_scan:")
     await run_jobs()
     assert (a["id"], b["id"]) not in await _pairs(admin_client)
+
+
+async def test_merge_moves_cases_and_the_merged_record_keeps_only_the_pointer(app, admin_client):
+    from achterban.households.tables import Household
+    from achterban.people.tables import Person
+
+    email = f"c.{uuid.uuid4().hex[:6]}@example.org"
+    street = f"Dubbelstraat{uuid.uuid4().hex[:4]}"
+    number = int(uuid.uuid4().int % 90000) + 10000  # an address key nobody else has
+    keep = await _person(admin_client, last_name="Kept", emails=[email])
+    gone = await _person(
+        admin_client, last_name=f"Gone{uuid.uuid4().hex[:4]}", emails=[email],
+        phones=["0611112222"], address=f"{street} {number}, 9712 CB Groningen",
+    )  # fmt: skip
+    for person in (keep, gone):
+        response = await admin_client.post("/api/cases", json={
+            "subject": f"Case of {person['last_name']}", "description": "a matter",
+            "topic": "housing", "address": "Vismarkt 2, 9712 CB Groningen",
+            "person_id": person["id"],
+        })  # fmt: skip
+        assert response.status_code == 201, response.text
+    merged = await admin_client.post(
+        "/api/dedupe/merge", json={"survivor_id": keep["id"], "merged_id": gone["id"]}
+    )
+    assert merged.status_code == 204
+    export = (await admin_client.get(f"/api/people/{keep['id']}/subject-access")).json()
+    assert sorted(c["subject"] for c in export["cases"]) == sorted(
+        [f"Case of {keep['last_name']}", f"Case of {gone['last_name']}"]
+    )
+    survivor = (await admin_client.get(f"/api/people/{keep['id']}")).json()
+    assert survivor["address"]["street"] == street and "+31611112222" in survivor["phones"]
+    row = await Person.select().where(Person.id == gone["id"]).first()
+    assert row["merged_into"] == keep["id"]
+    assert (row["first_name"], row["last_name"], row["email"], row["phone"], row["street"],
+            row["address_raw"], row["sort_name"]) == ("", "", None, None, "", "", "")  # fmt: skip
+    # the household moved with the address to the survivor, named after them now
+    household = await Household.select().where(Household.id == survivor["household_id"]).first()
+    assert household["family_name"] == "Kept"

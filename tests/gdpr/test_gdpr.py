@@ -153,3 +153,140 @@ async def test_erasure_blanks_the_text_of_bad_import_rows_that_held_the_person(a
     assert [(r["line"], r["raw_line"]) for r in rows] == [
         (2, ""), (3, "Someone,Else,someone@example.org,13"),
     ]  # fmt: skip
+
+
+async def test_a_backup_from_before_the_erasure_is_cleaned_from_the_ledger_file(
+    app, admin_client, test_env
+):
+    import json
+
+    from achterban.gdpr.service import ledger_file
+    from achterban.people.tables import ContactPoint, ErasedIdentity
+
+    person, email = await _person(admin_client)
+    pid = person["id"]
+    case_id = await _case(pid)
+    await admin_client.post(f"/api/people/{pid}/erase", json={"reason": "request"})
+    entry = [json.loads(line) for line in ledger_file().read_text().splitlines()][-1]
+    assert entry["person_id"] == pid and entry["digests"]
+    assert email not in ledger_file().read_text()  # ids and keyed hashes only
+    # the database as a backup from the day before has it: no ledger, no hashes, the values
+    await ErasureLedger.delete().where(ErasureLedger.person_id == pid)
+    await ErasedIdentity.delete().where(ErasedIdentity.person_id == pid)
+    await Person.update(
+        {Person.first_name: "Greet", Person.email: email, Person.erased_at: None,
+         Person.do_not_contact: False}
+    ).where(Person.id == pid)  # fmt: skip
+    await ContactPoint(person=pid, kind="email", value=email, is_primary=True).save()
+    await Case.update({Case.subject: "Waiting list for her operation"}).where(Case.id == case_id)
+    result = subprocess.run(
+        [sys.executable, "-m", "achterban.cli", "gdpr", "reapply-erasures"],
+        env=test_env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Erasure re-applied to 1 people" in result.stdout
+    row = await Person.select().where(Person.id == pid).first()
+    assert (row["first_name"], row["email"], row["do_not_contact"]) == ("", None, True)
+    assert not await ContactPoint.exists().where(ContactPoint.person == pid)
+    case = await Case.select(Case.subject).where(Case.id == case_id).first()
+    assert case["subject"] == ""
+    # the ledger and the hashes are back, so an import cannot bring her back either
+    assert await ErasureLedger.exists().where(ErasureLedger.person_id == pid)
+    assert await ErasedIdentity.count().where(ErasedIdentity.person_id == pid) == len(
+        entry["digests"]
+    )
+
+
+async def test_a_shared_household_keeps_its_other_members_and_a_lone_one_goes(app, admin_client):
+    from achterban.households.tables import Household
+
+    street = f"Gedeeldstraat{uuid.uuid4().hex[:4]}"
+    family = f"Samen{uuid.uuid4().hex[:4]}"
+
+    async def at(address: str, last: str) -> dict:
+        response = await admin_client.post("/api/people", json={
+            "first_name": "H", "last_name": last, "address": address,
+        })  # fmt: skip
+        return response.json()
+
+    number = int(uuid.uuid4().int % 90000) + 10000  # address keys nobody else has
+    first = await at(f"{street} {number}, 9712 CB Groningen", f"{family}a")
+    second = await at(f"{street} {number}, 9712 CB Groningen", f"{family}b")
+    alone = await at(f"{street} {number + 1}, 9712 CB Groningen", f"{family}c")
+    shared = first["household_id"]
+    assert shared == second["household_id"] and shared is not None
+    before = await Household.select().where(Household.id == shared).first()
+    assert before["family_name"] == f"{family}a"
+    for person in (first, alone):
+        await admin_client.post(f"/api/people/{person['id']}/erase", json={"reason": "request"})
+    after = await Household.select().where(Household.id == shared).first()
+    assert after["family_name"] == f"{family}b" and after["key"] == before["key"]
+    assert not await Household.exists().where(Household.id == alone["household_id"])
+
+
+async def test_an_xlsx_export_leaves_no_file_behind_even_when_it_fails(app, admin_client):
+    import tempfile
+    from pathlib import Path
+
+    from achterban.exports.service import tmp_dir
+
+    def leftovers() -> set[Path]:
+        return set(tmp_dir().rglob("*")) | set(Path(tempfile.gettempdir()).glob("openpyxl.*"))
+
+    before = leftovers()
+    tag = f"x{uuid.uuid4().hex[:6]}"
+    await admin_client.post("/api/people", json={"first_name": "Ok", "tags": [tag]})
+    good = await admin_client.get("/api/people/export", params={"tag": tag, "format": "xlsx"})
+    assert good.status_code == 200 and good.content.startswith(b"PK")
+    assert leftovers() == before
+    # a value a spreadsheet refuses (a control character) ends the export half-way
+    await Person.update({Person.first_name: "Bad\x01name"}).where(
+        Person.id.is_in(
+            [r["id"] for r in await Person.select(Person.id).where(Person.first_name == "Ok")]
+        )
+    )
+    failed = await admin_client.get("/api/people/export", params={"tag": tag, "format": "xlsx"})
+    assert failed.status_code == 500
+    assert leftovers() == before
+
+
+async def test_bad_lines_that_hold_part_of_the_person_lose_their_text_and_quoted_value(
+    app, admin_client
+):
+    last = f"Quob{uuid.uuid4().hex[:6]}"
+    phone = f"0612{uuid.uuid4().int % 1000000:06d}"
+    response = await admin_client.post("/api/people", json={
+        "first_name": "Greet", "last_name": last, "phones": [phone],
+        "address": "Vismarkt 2, 9712 CB Groningen", "emails": [f"{last}@example.org"],
+    })  # fmt: skip
+    pid = response.json()["id"]
+    key = f"import_people:{uuid.uuid4().hex}"
+    await ImportIssue.insert(
+        ImportIssue(job_key=key, line=2, reason=f"invalid e-mail address 'zyx.{last}(at)x.org'",
+                    raw_line=f"Z,zyx.{last}(at)x.org"),
+        ImportIssue(job_key=key, line=3, reason="invalid date 'gisteren'",
+                    raw_line=f"Someone,{phone},gisteren"),
+        ImportIssue(job_key=key, line=4, reason="invalid date 'morgen'",
+                    raw_line="Greet,Vismarkt,morgen"),
+        ImportIssue(job_key=key, line=5, reason="invalid date 'ooit'", raw_line="Greet,Ooit,ooit"),
+    )  # fmt: skip
+    await admin_client.post(f"/api/people/{pid}/erase", json={"reason": "request"})
+    rows = await ImportIssue.select().where(ImportIssue.job_key == key).order_by(ImportIssue.line)
+    assert [(r["line"], r["reason"], r["raw_line"]) for r in rows] == [
+        (2, "invalid e-mail address '…'", ""),
+        (3, "invalid date '…'", ""),
+        (4, "invalid date '…'", ""),
+        (5, "invalid date 'ooit'", "Greet,Ooit,ooit"),  # another Greet: her line stays
+    ]
+
+
+async def test_an_export_waiting_to_be_downloaded_goes_with_the_erasure(app, admin_client):
+    from achterban.exports import service as exports
+    from achterban.people.schemas import PersonFilter
+    from achterban.platform.auth import SYSTEM
+
+    person, email = await _person(admin_client)
+    waiting = await exports.xlsx_file(SYSTEM, PersonFilter(q=email))
+    assert waiting.is_file() and waiting.parent.parent == exports.tmp_dir()
+    await admin_client.post(f"/api/people/{person['id']}/erase", json={"reason": "request"})
+    assert not waiting.exists() and not waiting.parent.exists()

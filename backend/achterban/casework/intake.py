@@ -9,6 +9,9 @@ from achterban.casework import service
 from achterban.casework.schemas import CaseCreate, IntakeReceipt, PublicCase
 from achterban.consent import service as consent
 from achterban.consent.schemas import ConsentInput
+from achterban.people import normalise
+from achterban.people import service as people
+from achterban.people.schemas import PersonCreate
 from achterban.platform import db
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
@@ -19,10 +22,15 @@ PER_HOUR = 10
 FOLLOW_UP_WORDING = _("You may contact me later about how my case went.")
 
 
-async def intake(form: PublicCase, ip: str | None) -> IntakeReceipt | None:
-    """None when the honeypot was filled: the bot gets the same answer, nothing is stored."""
-    if form.website.strip():
-        return None
+async def intake(form: PublicCase, ip: str | None) -> IntakeReceipt:
+    """A case and its own provisional constituent, whatever e-mail address the form gives.
+
+    Nobody's e-mail is verified here, so the form never attaches a case or records consent
+    on an existing record: a new person is created every time (the duplicate scan then
+    proposes them to staff beside the known one), and the answer and the work done are
+    the same whether or not the address is known. A filled honeypot gets a receipt of the
+    same shape with a reference that exists nowhere, and nothing is stored.
+    """
     wait = await users.throttle(f"intake:{ip or '-'}", PER_HOUR, timedelta(hours=1))
     if wait:
         raise Problem(
@@ -36,8 +44,20 @@ async def intake(form: PublicCase, ip: str | None) -> IntakeReceipt | None:
         raise Problem(
             400, _("Fill in your name, a subject and what it is about."), kind="validation"
         )
+    if form.website.strip():
+        return _receipt(service.new_reference(), form.language)
     actor = Actor(None, "public form", "public", frozenset({"*"}), ip=ip, via="form")
+    first, infix, last = normalise.split_name(form.name)
     async with db.transaction():
+        person_id = await people.do_create_person(
+            actor,
+            PersonCreate(
+                first_name=first, infix=infix, last_name=last,
+                emails=[form.email] if form.email.strip() else [],
+                address=form.address, language=form.language, source="case:form",
+            ),
+            audit_detail={"source": "case:form", "provisional": True},
+        )  # fmt: skip
         case = await service.do_create_case(
             actor,
             CaseCreate(
@@ -45,18 +65,17 @@ async def intake(form: PublicCase, ip: str | None) -> IntakeReceipt | None:
                 description=form.description,
                 topic=form.topic,
                 address=form.address,
-                name=form.name,
-                email=form.email,
+                person_id=person_id,
                 language=form.language,
                 channel=form.channel,
                 share_with_agencies=form.share_with_agencies,
                 source="form",
             ),
         )
-        if form.follow_up_consent and case.person is not None:
+        if form.follow_up_consent:
             await consent.do_record_consent(
                 actor,
-                case.person,
+                person_id,
                 ConsentInput(
                     purpose="casework_followup",
                     channel=form.channel if form.channel != "visit" else "post",
@@ -66,7 +85,11 @@ async def intake(form: PublicCase, ip: str | None) -> IntakeReceipt | None:
                     wording=translate(FOLLOW_UP_WORDING, form.language),
                 ),
             )
+    return _receipt(case.reference, form.language)
+
+
+def _receipt(reference: str, language: str) -> IntakeReceipt:
     message = translate(
-        _("Thank you. Your case number is {reference}."), form.language, reference=case.reference
+        _("Thank you. Your case number is {reference}."), language, reference=reference
     )
-    return IntakeReceipt(reference=case.reference, message=message)
+    return IntakeReceipt(reference=reference, message=message)

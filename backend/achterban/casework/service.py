@@ -36,6 +36,10 @@ def _json(value: Any, default: Any) -> Any:
     )
 
 
+def new_reference() -> str:
+    return f"C-{secrets.token_hex(4).upper()}"
+
+
 def check_topic(topic: str) -> str:
     if topic not in rules.topics():
         raise Problem(
@@ -70,7 +74,8 @@ async def _person_for(actor: Actor, data: CaseCreate) -> int | None:
             .where((ContactPoint.kind == "email") & (ContactPoint.value == email))
             .first()
         )
-        if match:
+        # a known address outside the actor's scope is a new record: the answer tells nothing
+        if match and await people.sees(actor, int(match["person"])):
             return int(match["person"])
     first, infix, last = normalise.split_name(data.name)
     return await people.do_create_person(
@@ -97,7 +102,7 @@ async def do_create_case(actor: Actor, data: CaseCreate) -> CaseRow:
     async with db.transaction():
         person_id = await _person_for(actor, data)
         case = CaseRow(
-            reference=f"C-{secrets.token_hex(4).upper()}",
+            reference=new_reference(),
             person=person_id,
             office=routed.office_id,
             assignee_id=routed.assignee_id,

@@ -11,18 +11,15 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import UTC, datetime
-from typing import Any
 
+from achterban import personal
 from achterban.audit import service as audit
-from achterban.consent.tables import ConsentEvent
 from achterban.dedupe import rules
 from achterban.dedupe.schemas import Candidate, CandidatePage
 from achterban.dedupe.tables import DedupeCandidate, DedupeDecision
-from achterban.donations.tables import Donation, Mandate
-from achterban.memberships.tables import Membership
 from achterban.people import scope, search
 from achterban.people.service import visible_row
-from achterban.people.tables import ContactPoint, Interaction, Person, PersonTag
+from achterban.people.tables import Person
 from achterban.platform import bulk, db, jobs
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
@@ -161,57 +158,15 @@ async def do_mark_not_duplicate(actor: Actor, a: int, b: int) -> None:
         await audit.record(actor, "person.not_duplicate", "person", low, {"other": high})
 
 
-FILLABLE = (
-    "first_name", "infix", "last_name", "date_of_birth", "email", "phone", "external_ref",
-    "address_raw", "street", "house_number", "house_number_addition", "unit", "postcode",
-    "city", "state", "country", "region", "district", "household", "point_person",
-)  # fmt: skip
-
-
 async def do_merge(actor: Actor, survivor_id: int, merged_id: int) -> None:
-    """Move everything of ``merged_id`` to ``survivor_id``; the merged record points to it."""
+    """Every domain moves what it holds of ``merged_id`` to ``survivor_id`` (the list in
+    ``achterban.personal``); the merged record keeps only the pointer to the survivor."""
     if survivor_id == merged_id:
         raise Problem(400, _("A person cannot be merged with themselves."), kind="validation")
     async with db.transaction():
-        survivor = await visible_row(actor, survivor_id)
-        merged = await visible_row(actor, merged_id)
-        for table in (Interaction, Donation, Mandate, Membership, ConsentEvent):
-            await table.update({table.person: survivor_id}).where(table.person == merged_id)  # type: ignore[attr-defined]
-        await _move_unique(ContactPoint, survivor_id, merged_id, ("kind", "value"))
-        await _move_unique(PersonTag, survivor_id, merged_id, ("tag",))
-        values: dict[Any, Any] = {
-            getattr(Person, f): merged[f] for f in FILLABLE if not survivor[f] and merged[f]
-        }
-        values[Person.support_level] = max(
-            (v for v in (survivor["support_level"], merged["support_level"]) if v is not None),
-            default=None,
-        )
-        for flag in ("voted_for_us", "is_volunteer", "is_ambassador", "do_not_contact"):
-            values[getattr(Person, flag)] = bool(survivor[flag] or merged[flag])
-        if merged["last_contact_at"] and (
-            not survivor["last_contact_at"]
-            or merged["last_contact_at"] > survivor["last_contact_at"]
-        ):
-            values[Person.last_contact_at] = merged["last_contact_at"]
-        values[Person.updated_at] = datetime.now(UTC)
-        await Person.update(values).where(Person.id == survivor_id)
-        await Person.update({Person.merged_into: survivor_id}).where(Person.id == merged_id)
+        await visible_row(actor, survivor_id)
+        await visible_row(actor, merged_id)
+        for part in personal.PERSON_DATA:
+            await part.merge(merged_id, survivor_id)
         await audit.record(actor, "person.merge", "person", survivor_id, {"merged": merged_id})
         await request_scan(actor)
-
-
-async def _move_unique(table: Any, survivor_id: int, merged_id: int, key: tuple[str, ...]) -> None:
-    have = {
-        tuple(r[k] for k in key)
-        for r in await table.select(*[getattr(table, k) for k in key]).where(
-            table.person == survivor_id
-        )
-    }
-    for row in await table.select().where(table.person == merged_id):
-        if tuple(row[k] for k in key) in have:
-            await table.delete().where(table.id == row["id"])
-        else:
-            values = {table.person: survivor_id}
-            if "is_primary" in row:
-                values[table.is_primary] = False
-            await table.update(values).where(table.id == row["id"])

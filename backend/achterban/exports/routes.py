@@ -1,4 +1,4 @@
-import os
+import shutil
 from typing import Literal
 
 from litestar import get
@@ -32,7 +32,7 @@ async def export_people(
         path = await service.xlsx_file(actor, f)
         return File(
             path, filename="people.xlsx", media_type=XLSX,
-            background=BackgroundTask(os.unlink, path),
+            background=BackgroundTask(shutil.rmtree, path.parent, ignore_errors=True),
         )  # fmt: skip
     return Stream(
         service.csv_stream(actor, f),

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
+import os
+import shutil
 import tempfile
+import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import msgspec
+from openpyxl.worksheet import _writer as openpyxl_writer
 
 from achterban.audit import service as audit
 from achterban.exports.rules import safe_cell
@@ -17,6 +23,7 @@ from achterban.people import roles, search
 from achterban.people.schemas import PersonFilter
 from achterban.people.tables import Person, PersonTag
 from achterban.platform.auth import Actor
+from achterban.settings import get_settings
 
 COLUMNS = [
     "id", "first_name", "infix", "last_name", "email", "phone", "street", "house_number",
@@ -24,6 +31,49 @@ COLUMNS = [
     "tags", "roles", "support_level", "last_contact_at",
 ]  # fmt: skip
 BATCH = 2000
+STALE_SECONDS = 6 * 3600  # a download nobody fetched; its file goes at the next export
+_work_dir: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
+    "achterban_export_dir", default=None
+)
+
+
+def tmp_dir() -> Path:
+    """Temporary files live under ``var/tmp``, one folder per export in progress."""
+    path = get_settings().var_dir / "tmp"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _new_work_dir() -> Path:
+    now = time.time()
+    for old in tmp_dir().glob("export-*"):
+        if now - old.stat().st_mtime > STALE_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+    work = tmp_dir() / f"export-{uuid.uuid4().hex}"
+    work.mkdir()
+    return work
+
+
+def discard_running() -> None:
+    """Erasure: every export in progress or waiting to be downloaded goes (the person is in
+    it, or may be); a download under way fails rather than hand them out."""
+    for work in tmp_dir().glob("export-*"):
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _temporary_file(suffix: str = "") -> str:
+    """openpyxl's worksheet buffer, in the export's own folder instead of the system's /tmp."""
+    work = _work_dir.get()
+    if work is None:
+        return _system_temporary_file(suffix)
+    handle, name = tempfile.mkstemp(suffix=suffix, prefix="openpyxl.", dir=work)
+    os.close(handle)
+    openpyxl_writer.ALL_TEMP_FILES.append(name)
+    return name
+
+
+_system_temporary_file = openpyxl_writer.create_temporary_file
+openpyxl_writer.create_temporary_file = _temporary_file
 
 
 async def _batches(actor: Actor, f: PersonFilter) -> AsyncIterator[list[list[Any]]]:
@@ -82,16 +132,25 @@ async def csv_stream(actor: Actor, f: PersonFilter) -> AsyncIterator[bytes]:
 
 
 async def xlsx_file(actor: Actor, f: PersonFilter) -> Path:
+    """The workbook in its own folder under ``var/tmp``; the caller removes the folder once
+    it is sent, and it is removed here when writing fails."""
     from openpyxl import Workbook
 
     await _audit(actor, f, "xlsx")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("People")
-    sheet.append(COLUMNS)
-    async for batch in _batches(actor, f):
-        for row in batch:
-            sheet.append([str(v) if not isinstance(v, int | float | str) else v for v in row])
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-    handle.close()
-    workbook.save(handle.name)
-    return Path(handle.name)
+    work = _new_work_dir()
+    token = _work_dir.set(work)
+    try:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("People")
+        sheet.append(COLUMNS)
+        async for batch in _batches(actor, f):
+            for row in batch:
+                sheet.append([str(v) if not isinstance(v, int | float | str) else v for v in row])
+        path = work / "people.xlsx"
+        workbook.save(path)
+        return path
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    finally:
+        _work_dir.reset(token)

@@ -18,3 +18,19 @@ async def attach(key: str | None, infix: str, last_name: str) -> int | None:
     household = Household(key=key, family_name=family, created_at=datetime.now(UTC))
     await household.save()
     return int(household.id)
+
+
+async def refresh(household_id: int, families: list[str]) -> None:
+    """A member left (erased or merged away): the household takes the family name of who
+    still lives there (``families``, oldest member first), or goes when nobody does."""
+    if not families:
+        await Household.delete().where(Household.id == household_id)
+        return
+    await Household.update({Household.family_name: families[0]}).where(Household.id == household_id)
+
+
+async def export(household_id: int | None) -> dict[str, object] | None:
+    if household_id is None:
+        return None
+    row = await Household.select().where(Household.id == household_id).first()
+    return dict(row) if row else None

@@ -28,6 +28,7 @@ from achterban.settings import get_settings
 
 BATCH = 5000
 KEEP_RAW_LINES_DAYS = 30  # a bad row's text is kept this long for the person who fixes it
+ERASED_REASON = "matches an erased person"
 PARALLEL_FROM = 5000  # rows; below this a second process costs more than it saves
 Progress = Callable[[int, int | None], Awaitable[None]]
 
@@ -127,6 +128,17 @@ def _keep_to_regions(key: str, batch: Parsed, regions: set[str]) -> None:
     batch.records = kept
 
 
+async def _keep_out_erased(key: str, batch: Parsed) -> None:
+    """A row with an erased person's e-mail or phone is a bad line without its text."""
+    erased = await bulk.erased_lines(batch.records)
+    if erased:
+        batch.issues += [
+            {"job_key": key, "line": r.line, "raw_line": "", "reason": ERASED_REASON}
+            for r in batch.records if r.line in erased
+        ]  # fmt: skip
+        batch.records = [r for r in batch.records if r.line not in erased]
+
+
 def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
     chunk: list[tuple[int, list[str]]] = []
     for item in rows:
@@ -171,6 +183,7 @@ async def run_import(
         try:
             if regions:
                 _keep_to_regions(key, batch, set(regions))
+            await _keep_out_erased(key, batch)
             async with db.transaction():
                 await fast.tune_transaction()
                 result = await bulk.upsert(

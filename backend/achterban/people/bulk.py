@@ -15,7 +15,8 @@ from achterban.consent.tables import ConsentEvent
 from achterban.districts import service as districts
 from achterban.households.tables import Household
 from achterban.imports.records import Record
-from achterban.people.tables import ContactPoint, Person, PersonTag
+from achterban.people import personal
+from achterban.people.tables import ContactPoint, ErasedIdentity, Person, PersonTag
 from achterban.platform import bulk
 
 
@@ -111,6 +112,18 @@ def _identity(record: Record) -> list[str]:
     if all(place):
         keys.append("place:" + "|".join(str(p) for p in place))
     return keys
+
+
+async def erased_lines(records: list[Record]) -> set[int]:
+    """Lines whose e-mail address or phone number is an erased person's (keyed hashes):
+    an import reports them, it never brings the person back."""
+    if not records or not await ErasedIdentity.exists():
+        return set()
+    lines: dict[str, set[int]] = {}
+    for record in records:
+        for value in personal.digests(record.emails, record.phones):
+            lines.setdefault(value, set()).add(record.line)
+    return {line for d in await personal.erased_digests(set(lines)) for line in lines[d]}
 
 
 async def upsert(

@@ -93,6 +93,8 @@ class Person(msgspec.Struct, kw_only=True):
     region: str
     district: str
     do_not_contact: bool
+    # their e-mail address or phone number is an erased person's: someone who came back
+    matches_erased_identity: bool
     last_contact_at: datetime | None
     created_at: datetime
     updated_at: datetime

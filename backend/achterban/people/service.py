@@ -11,7 +11,7 @@ import msgspec
 from achterban.audit import service as audit
 from achterban.districts import service as districts
 from achterban.households import service as households
-from achterban.people import addresses, normalise, roles, scope
+from achterban.people import addresses, normalise, personal, roles, scope
 from achterban.people.schemas import (
     Address,
     Interaction,
@@ -162,6 +162,7 @@ async def do_create_person(
             source=data.source,
             external_ref=data.external_ref,
             household=household_id,
+            matches_erased=await personal.matches_erased(emails, phones),  # back on their own
             created_at=stamp,
             updated_at=stamp,
             **place,
@@ -187,6 +188,15 @@ async def read_row(actor: Actor, person_id: int, view: str) -> dict[str, Any]:
     row = await visible_row(actor, person_id)
     await audit.record(actor, "person.read", "person", person_id, {"view": view})
     return row
+
+
+async def sees(actor: Actor, person_id: int) -> bool:
+    """Whether ``visible_row`` would give the person to this actor (no 404)."""
+    try:
+        await visible_row(actor, person_id)
+    except Problem:
+        return False
+    return True
 
 
 async def visible_row(actor: Actor, person_id: int) -> dict[str, Any]:
@@ -253,6 +263,7 @@ async def to_schema(row: dict[str, Any]) -> Person:
         region=row["region"],
         district=row["district"],
         do_not_contact=row["do_not_contact"],
+        matches_erased_identity=row["matches_erased"],
         last_contact_at=row["last_contact_at"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],

@@ -62,6 +62,8 @@ class Person(Table, tablename="person"):
     last_contact_at = Timestamptz(null=True, default=None, index=True)
     merged_into = Integer(null=True, default=None)
     erased_at = Timestamptz(null=True, default=None)
+    # their e-mail address or phone number is one of an erased person: staff see it
+    matches_erased = Boolean(default=False)
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
@@ -107,3 +109,12 @@ class ErasureLedger(Table, tablename="erasure_ledger"):
     erased_at = Timestamptz()
     actor_id = Integer(null=True, default=None)
     reason = Varchar(length=300, default="")
+
+
+class ErasedIdentity(Table, tablename="erased_identity"):
+    """The keyed hash (platform.personal.digest) of an erased person's e-mail or phone,
+    so an import does not bring them back and a return on their own is flagged."""
+
+    id = Serial(primary_key=True)
+    person_id = Integer(index=True)
+    digest = Varchar(length=64, index=True)

@@ -1523,6 +1523,7 @@ export interface components {
             language: string;
             last_contact_at: string | null;
             last_name: string;
+            matches_erased_identity: boolean;
             phone: string | null;
             phones: string[];
             point_person_id: number | null;
