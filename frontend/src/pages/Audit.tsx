@@ -3,12 +3,15 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import { unwrap } from "../api/query";
 import { QueryStatus } from "../components/QueryStatus";
+import { useFormat } from "../format";
 import { useT } from "../i18n";
+import { label } from "../labels";
 
 const PAGE = 50;
 
 export function AuditPage() {
   const t = useT();
+  const format = useFormat();
   const audit = useInfiniteQuery({
     queryKey: ["audit"],
     queryFn: ({ pageParam }) =>
@@ -21,24 +24,24 @@ export function AuditPage() {
   return (
     <section>
       <h1>{t("auditLog")}</h1>
-      <table>
+      <table aria-label={t("auditLog")}>
         <thead>
           <tr>
             <th>{t("when")}</th>
             <th>{t("who")}</th>
             <th>{t("action")}</th>
             <th>{t("object")}</th>
-            <th>{t("from")}</th>
+            <th>{t("ipAddress")}</th>
           </tr>
         </thead>
         <tbody>
           {entries.map((entry) => (
             <tr key={entry.id}>
-              <td>{new Date(entry.at).toLocaleString()}</td>
+              <td>{format.dateTime(entry.at)}</td>
               <td>{entry.actor_label}</td>
-              <td>{entry.action}</td>
+              <td>{label(t, "action", entry.action)}</td>
               <td>
-                {entry.object_type} {entry.object_id}
+                {label(t, "objectType", entry.object_type)} {entry.object_id}
               </td>
               <td>{entry.ip ?? ""}</td>
             </tr>
