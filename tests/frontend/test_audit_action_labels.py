@@ -29,10 +29,11 @@ def backend_actions() -> set[str]:
         text = path.read_text(encoding="utf-8")
         for call in re.finditer(r"audit\.record\(", text):
             window = text[call.end() : call.end() + 300]
-            depth, end = 1, 0
-            for end, char in enumerate(window):
+            depth, end = 1, len(window)
+            for index, char in enumerate(window):
                 depth += {"(": 1, ")": -1}.get(char, 0)
                 if depth == 0:
+                    end = index
                     break
             found.update(CODE.findall(window[:end]))
         # an action chosen before the call: action = "a.b" if ... else "a.c"
