@@ -243,3 +243,27 @@ def test_an_empty_person_form_shows_field_errors_and_adds_nobody(live_server, st
         for caption in ("First name", "Last name", "E-mail addresses", "Phone numbers"):
             expect(form.get_by_label(caption)).to_have_attribute("aria-invalid", "true")
         expect(page).to_have_url(re.compile(r"/people/new$"))
+
+
+@pytest.mark.browser
+def test_the_other_people_pages_pass_axe_in_both_languages(live_server, staff_user):
+    with api_client(live_server, staff_user.email, staff_user.password) as client:
+        person = _person_with_history(client)
+        link = client.get(f"/api/people/{person['id']}/consent/link").json()["url"]
+    with chromium_page() as page:
+        sign_in(page, live_server, staff_user.email, staff_user.password)
+        for language, heading in (("en", "People"), ("nl", "Mensen")):
+            page.goto(live_server + "/")
+            page.locator("select").first.select_option(language)
+            page.goto(f"{live_server}/people?q={person['last_name']}")
+            expect(page.get_by_role("heading", name=heading)).to_be_visible()
+            expect(page.get_by_role("link", name=person["display_name"])).to_be_visible()
+            _axe(page)
+            for path in ("/", "/duplicates", "/imports", "/audit"):
+                page.goto(live_server + path)
+                expect(page.locator(".loading")).to_have_count(0)
+                _axe(page)
+    with chromium_page() as page:  # the person's own page, no login, in their language
+        page.goto(live_server + link)
+        expect(page.get_by_role("button", name="Opslaan")).to_be_visible()
+        _axe(page)
