@@ -99,7 +99,12 @@ def _person_with_history(client) -> dict:
     ):
         response = client.post(f"/api/people/{pid}/{path}", json=body)
         assert response.status_code == 201, response.text
-    return person
+    case = client.post("/api/cases", json={
+        "subject": "Lekkend dak", "description": "De verhuurder reageert niet.",
+        "topic": "housing", "address": "Vismarkt 2, 9712 CB Groningen", "person_id": pid,
+    })  # fmt: skip
+    assert case.status_code == 201, case.text
+    return {**person, "case": case.json()["reference"]}
 
 
 @pytest.mark.browser
@@ -151,6 +156,8 @@ def test_in_dutch_the_person_import_and_audit_pages_show_no_english_or_raw_codes
         expect(timeline).to_contain_text("€ 250,00 · eenmalige gift")
         expect(timeline).to_contain_text("Nieuwsbrief · E-mail: Ja (door een medewerker)")
         expect(timeline).to_contain_text("Lid van Groningen (standaard)")
+        expect(timeline).to_contain_text(f"{person['case']}: Lekkend dak")
+        expect(timeline).to_contain_text("· Wonen")
         expect(page.get_by_text("Beheerder")).to_be_visible()  # the role in the header
         _dutch_only(page)
         _axe(page)
