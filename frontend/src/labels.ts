@@ -13,6 +13,7 @@ export const FAMILIES = {
   direction: "direction_",
   consent: "consent_", // consent states
   consentSource: "consentSource_",
+  personSource: "personSource_", // where a person record came from
   timeline: "kind_",
   frequency: "frequency_",
   sort: "sort_",
@@ -34,7 +35,7 @@ export const FAMILIES = {
 export type Family = keyof typeof FAMILIES;
 
 export function labelKey(family: Family, code: string): string {
-  return `${FAMILIES[family]}${code.replace(/^-/, "desc_").replace(/[.\- ]/g, "_")}`;
+  return `${FAMILIES[family]}${code.replace(/^-/, "desc_").replace(/[.:\- ]/g, "_")}`;
 }
 
 /** The label of a code in the reader's language; the code itself only if a label is missing. */
@@ -69,6 +70,7 @@ export const SHOWN_CODES: Partial<Record<Family, readonly string[]>> = {
   consent: ["granted", "withdrawn", "unknown", "blocked"],
   giftKind: ["one_off", "recurring"],
   plan: ["standard"],
+  personSource: ["staff", "import", "form", "demo", "case:staff", "case:form", "case:import"],
   membership: ["new", "current", "grace", "expired", "cancelled", "future"],
   mandate: ["active", "failing", "cancelled"],
   job: ["queued", "running", "retrying", "done", "failed"],

@@ -44,6 +44,7 @@ export function PersonPage() {
     }
   }, [survivor, navigate, list, personId]);
 
+  if (!Number.isInteger(personId)) return <p role="alert" className="error">{t("notFound")}</p>;
   if (survivor !== null) return <p className="loading">{t("loading")}</p>;
   if (!overview.data) return <QueryStatus isPending={overview.isPending} error={overview.error} />;
   const held = overview.data;
@@ -99,7 +100,7 @@ export function PersonPage() {
         <dt>{t("language")}</dt>
         <dd>{label(t, "language", person.language)}</dd>
         <dt>{t("source")}</dt>
-        <dd>{person.source ? label(t, "consentSource", person.source) : "–"}</dd>
+        <dd>{person.source ? label(t, "personSource", person.source) : "–"}</dd>
         {held.household && (
           <>
             <dt>{t("household")}</dt>
