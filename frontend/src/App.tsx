@@ -1,6 +1,7 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { BrowserRouter, Navigate, NavLink, Outlet, Route, Routes } from "react-router-dom";
 import { setApiLanguage } from "./api/client";
+import { label } from "./labels";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { initialLanguage, LanguageContext, useT, type Language } from "./i18n";
 import { AuditPage } from "./pages/Audit";
@@ -17,18 +18,24 @@ import { NewPersonPage } from "./pages/PersonForm";
 import { SessionProvider, useSession } from "./session";
 
 export function App() {
-  const [language, setLanguageState] = useState<Language>(initialLanguage);
-  const setLanguage = (value: Language) => {
+  const [language, setLanguageState] = useState<Language>(() => {
+    const first = initialLanguage();
+    setApiLanguage(first);
+    return first;
+  });
+  // stable, so pages may depend on it; the API hears the new language before the next request
+  const setLanguage = useCallback((value: Language) => {
     localStorage.setItem("achterban.language", value);
+    setApiLanguage(value);
     setLanguageState(value);
-  };
+  }, []);
   useEffect(() => {
     document.documentElement.lang = language;
-    setApiLanguage(language);
   }, [language]);
+  const languageState = useMemo(() => ({ language, setLanguage }), [language, setLanguage]);
 
   return (
-    <LanguageContext.Provider value={{ language, setLanguage }}>
+    <LanguageContext.Provider value={languageState}>
       <SessionProvider>
         <BrowserRouter>
           <Routes>
@@ -64,14 +71,14 @@ function Shell() {
         <span className="brand">{t("appName")}</span>
         <span className="user">
           <span data-testid="current-user">{session.user.name}</span>
-          <span className="role">{session.user.role}</span>
+          <span className="role">{label(t, "userRole", session.user.role)}</span>
         </span>
         <LanguageSwitch />
         <button type="button" onClick={() => void signOut()}>
           {t("signOut")}
         </button>
       </header>
-      <nav aria-label="Main">
+      <nav aria-label={t("mainNavigation")}>
         <NavLink to="/" end>
           {t("overview")}
         </NavLink>

@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext } from "react";
 import { casework } from "./messages/casework";
 import { login } from "./messages/login";
+import { people } from "./messages/people";
 
 export type Language = "nl" | "en";
 
@@ -41,7 +42,6 @@ const core_nl = {
   name: "Naam",
   city: "Plaats",
   roles: "Rollen",
-  total: "{count} mensen",
   previous: "Vorige",
   next: "Volgende",
   addressReview: "adres nakijken",
@@ -160,6 +160,7 @@ const core_nl = {
   sort_name: "Naam (A-Z)",
   sort_desc_name: "Naam (Z-A)",
   sort_desc_created: "Nieuwste eerst",
+  sort_created: "Oudste eerst",
   sort_desc_last_contact: "Laatste contact (recent eerst)",
   sort_last_contact: "Laatste contact (langst geleden eerst)",
   sort_postcode: "Postcode",
@@ -167,7 +168,6 @@ const core_nl = {
   scannedAt: "Laatst gezocht: {when}.",
   neverScanned: "Er is nog niet gezocht.",
   scanAgain: "Opnieuw zoeken",
-  candidateCount: "{count} mogelijke dubbelen",
   editPerson: "Persoon wijzigen",
   newPerson: "Nieuwe persoon",
   firstName: "Voornaam",
@@ -293,7 +293,6 @@ const core_en: typeof core_nl = {
   name: "Name",
   city: "City",
   roles: "Roles",
-  total: "{count} people",
   previous: "Previous",
   next: "Next",
   addressReview: "check address",
@@ -412,6 +411,7 @@ const core_en: typeof core_nl = {
   sort_name: "Name (A-Z)",
   sort_desc_name: "Name (Z-A)",
   sort_desc_created: "Newest first",
+  sort_created: "Oldest first",
   sort_desc_last_contact: "Last contact (recent first)",
   sort_last_contact: "Last contact (longest ago first)",
   sort_postcode: "Postcode",
@@ -419,7 +419,6 @@ const core_en: typeof core_nl = {
   scannedAt: "Last looked: {when}.",
   neverScanned: "Not looked for yet.",
   scanAgain: "Look again",
-  candidateCount: "{count} possible duplicates",
   editPerson: "Edit person",
   newPerson: "New person",
   firstName: "First name",
@@ -510,8 +509,8 @@ const core_en: typeof core_nl = {
   exportXlsx: "Export (Excel)",
 };
 
-const nl = { ...core_nl, ...casework.nl, ...login.nl };
-const en: typeof nl = { ...core_en, ...casework.en, ...login.en };
+const nl = { ...core_nl, ...people.nl, ...casework.nl, ...login.nl };
+const en: typeof nl = { ...core_en, ...people.en, ...casework.en, ...login.en };
 
 export type Catalog = typeof nl;
 export type MessageKey = keyof Catalog;

@@ -4,7 +4,8 @@ from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from achterban.people import search, service, timeline
+from achterban.people import overview, search, service, timeline
+from achterban.people.overview import PersonCounts, PersonOverview
 from achterban.people.schemas import (
     Household,
     Interaction,
@@ -49,6 +50,28 @@ class PeopleController(Controller):
     @get("/{person_id:int}", operation_id="getPerson", guards=[requires("people.read")])
     async def get_person(self, actor: NamedDependency[Actor], person_id: FromPath[int]) -> Person:
         return await service.read_person(actor, person_id)
+
+    @get(
+        "/{person_id:int}/overview",
+        operation_id="personOverview",
+        guards=[requires("people.read")],
+        summary="Everything the person page shows, as one audited read",
+    )
+    async def person_overview(
+        self, actor: NamedDependency[Actor], person_id: FromPath[int]
+    ) -> PersonOverview:
+        return await overview.overview(actor, person_id)
+
+    @get(
+        "/{person_id:int}/counts",
+        operation_id="personCounts",
+        guards=[requires("people.read")],
+        summary="What the person's record holds (what a merge would move)",
+    )
+    async def person_counts(
+        self, actor: NamedDependency[Actor], person_id: FromPath[int]
+    ) -> PersonCounts:
+        return await overview.counts(actor, person_id)
 
     @patch("/{person_id:int}", operation_id="updatePerson", guards=[requires("people.write")])
     async def update_person(

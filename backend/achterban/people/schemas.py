@@ -165,11 +165,33 @@ class Interaction(msgspec.Struct, kw_only=True):
     staff_id: int | None
 
 
+TimelineKind = Literal["interaction", "consent", "donation", "membership", "case"]
+
+
 class TimelineEntry(msgspec.Struct, kw_only=True):
+    """One line of a person's timeline, as fields a client renders in the reader's language.
+
+    ``summary`` is the same line in plain English for scripts reading the API."""
+
     at: datetime
-    kind: str  # interaction, consent, donation, membership, audit
+    kind: TimelineKind
     summary: str
     detail: dict[str, object] = {}
+    channel: str = ""  # interaction: contact channel; consent: consent channel
+    direction: str = ""  # interaction: in, out
+    subject: str = ""  # interaction, case
+    purpose: str = ""  # consent
+    status: str = ""  # consent: granted, withdrawn; case: its status
+    source: str = ""  # consent: staff, link, import, ...
+    amount_cents: int | None = None  # donation
+    currency: str = ""  # donation
+    gift_kind: str = ""  # donation: one_off, recurring
+    campaign: str = ""  # donation
+    branch: str = ""  # membership
+    plan: str = ""  # membership
+    until: date | None = None  # membership
+    reference: str = ""  # case
+    topic: str = ""  # case
 
 
 class Household(msgspec.Struct, kw_only=True):

@@ -202,6 +202,15 @@ async def sees(actor: Actor, person_id: int) -> bool:
 async def visible_row(actor: Actor, person_id: int) -> dict[str, Any]:
     """The person's row, or 404 when it does not exist, was erased or merged, or is out of scope."""
     row = await PersonRow.select().where(PersonRow.id == person_id).first()
+    if row is not None and row["merged_into"] is not None:
+        survivor = await _survivor(actor, row)
+        if survivor is not None:  # the old record's link leads to the one it became
+            raise Problem(
+                404,
+                _("This person was merged into another record."),
+                kind="merged",
+                merged_into=survivor,
+            )
     if (
         row is None
         or row["erased_at"] is not None
@@ -210,6 +219,19 @@ async def visible_row(actor: Actor, person_id: int) -> dict[str, Any]:
     ):
         raise Problem(404, _("No such person."), kind="not-found")
     return row
+
+
+async def _survivor(actor: Actor, row: dict[str, Any]) -> int | None:
+    """The record a merged one lives on in, when this actor may see it (merges can chain)."""
+    target = row["merged_into"]
+    for _hop in range(10):
+        found = await PersonRow.select().where(PersonRow.id == target).first()
+        if found is None or found["erased_at"] is not None:
+            return None
+        if found["merged_into"] is None:
+            return int(found["id"]) if scope.can_see(actor, found) else None
+        target = found["merged_into"]
+    return None
 
 
 async def to_schema(row: dict[str, Any]) -> Person:

@@ -774,6 +774,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/people/{person_id}/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the person's record holds (what a merge would move) */
+        get: operations["personCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/people/{person_id}/donations": {
         parameters: {
             query?: never;
@@ -857,6 +874,23 @@ export interface paths {
         put?: never;
         /** CreateMembership */
         post: operations["createMembership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the person page shows, as one audited read */
+        get: operations["personOverview"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1536,6 +1570,15 @@ export interface components {
             updated_at: string;
             voted_for_us: boolean;
         };
+        /** PersonCounts */
+        PersonCounts: {
+            cases: number | null;
+            consent_records: number;
+            donations: number;
+            interactions: number;
+            mandates: number;
+            memberships: number;
+        };
         /** PersonCreate */
         PersonCreate: {
             address?: string | null;
@@ -1566,6 +1609,17 @@ export interface components {
             tags?: string[];
             /** @default false */
             voted_for_us: boolean;
+        };
+        /** PersonOverview */
+        PersonOverview: {
+            consent: components["schemas"]["ConsentMatrix"];
+            counts: components["schemas"]["PersonCounts"];
+            donations: components["schemas"]["Donation"][];
+            household: components["schemas"]["Household"] | null;
+            mandates: components["schemas"]["Mandate"][];
+            memberships: components["schemas"]["Membership"][];
+            person: components["schemas"]["Person"];
+            timeline: components["schemas"]["TimelineEntry"][];
         };
         /** PersonPage */
         PersonPage: {
@@ -1743,13 +1797,42 @@ export interface components {
         };
         /** TimelineEntry */
         TimelineEntry: {
+            amount_cents?: number | null;
             /** Format: date-time */
             at: string;
+            /** @default  */
+            branch: string;
+            /** @default  */
+            campaign: string;
+            /** @default  */
+            channel: string;
+            /** @default  */
+            currency: string;
             detail?: {
                 [key: string]: unknown;
             };
-            kind: string;
+            /** @default  */
+            direction: string;
+            /** @default  */
+            gift_kind: string;
+            /** @enum {string} */
+            kind: "interaction" | "consent" | "donation" | "membership" | "case";
+            /** @default  */
+            plan: string;
+            /** @default  */
+            purpose: string;
+            /** @default  */
+            reference: string;
+            /** @default  */
+            source: string;
+            /** @default  */
+            status: string;
+            /** @default  */
+            subject: string;
             summary: string;
+            /** @default  */
+            topic: string;
+            until?: string | null;
         };
         /** Token */
         Token: {
@@ -4510,6 +4593,64 @@ export interface operations {
             };
         };
     };
+    personCounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonCounts"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listDonations: {
         parameters: {
             query?: never;
@@ -5010,6 +5151,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Membership"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    personOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOverview"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -1,14 +1,25 @@
 // The audit log, newest first, a page of 50 at a time.
 import { useInfiniteQuery } from "@tanstack/react-query";
+import { Link } from "react-router-dom";
 import { api } from "../api/client";
 import { unwrap } from "../api/query";
 import { QueryStatus } from "../components/QueryStatus";
+import { useFormat } from "../format";
 import { useT } from "../i18n";
+import { label } from "../labels";
 
 const PAGE = 50;
 
+/** The object's id as staff read it: a person links to their page; a job key loses its kind. */
+function objectRef(type: string, id: string) {
+  if (type === "person" && /^\d+$/.test(id)) return <Link to={`/people/${id}`}>#{id}</Link>;
+  if (type === "case" && /^\d+$/.test(id)) return <Link to={`/cases/${id}`}>#{id}</Link>;
+  return id.includes(":") ? id.slice(id.indexOf(":") + 1, id.indexOf(":") + 9) : id;
+}
+
 export function AuditPage() {
   const t = useT();
+  const format = useFormat();
   const audit = useInfiniteQuery({
     queryKey: ["audit"],
     queryFn: ({ pageParam }) =>
@@ -21,24 +32,24 @@ export function AuditPage() {
   return (
     <section>
       <h1>{t("auditLog")}</h1>
-      <table>
+      <table aria-label={t("auditLog")}>
         <thead>
           <tr>
             <th>{t("when")}</th>
             <th>{t("who")}</th>
             <th>{t("action")}</th>
             <th>{t("object")}</th>
-            <th>{t("from")}</th>
+            <th>{t("ipAddress")}</th>
           </tr>
         </thead>
         <tbody>
           {entries.map((entry) => (
             <tr key={entry.id}>
-              <td>{new Date(entry.at).toLocaleString()}</td>
-              <td>{entry.actor_label}</td>
-              <td>{entry.action}</td>
+              <td>{format.dateTime(entry.at)}</td>
+              <td>{entry.actor_id === null && entry.actor_label === "system" ? t("systemActor") : entry.actor_label}</td>
+              <td>{label(t, "action", entry.action)}</td>
               <td>
-                {entry.object_type} {entry.object_id}
+                {label(t, "objectType", entry.object_type)} {objectRef(entry.object_type, entry.object_id)}
               </td>
               <td>{entry.ip ?? ""}</td>
             </tr>

@@ -1,10 +1,20 @@
-// Possible duplicates, best first: merge two records into one, or remember they are two people.
-import { useEffect, useState } from "react";
+// Possible duplicates, best first: merge two records into one (after seeing what moves and
+// confirming), or remember they are two people.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState } from "react";
 import { Link } from "react-router-dom";
-import { api, problemText, type CandidatePage, type DuplicateCandidate } from "../api/client";
+import { api, type DuplicateCandidate } from "../api/client";
+import { PEOPLE_KEY, personKey } from "../api/people";
+import { unwrap } from "../api/query";
+import { ErrorMessage, QueryStatus } from "../components/QueryStatus";
+import { counted, useFormat } from "../format";
 import { useT, type MessageKey } from "../i18n";
 
 type Summary = DuplicateCandidate["a"];
+type Pair = { survivor: Summary; merged: Summary };
+
+const DEDUPE_KEY = ["dedupe"] as const;
+const SCAN_POLL_MS = 2000;
 
 // the API states its evidence in English; these are its four kinds
 const REASONS: Record<string, MessageKey> = {
@@ -14,46 +24,50 @@ const REASONS: Record<string, MessageKey> = {
   "same name in the same household": "reason_household",
 };
 
+const MOVES = ["interactions", "donations", "mandates", "memberships", "consent_records", "cases"] as const;
+
 export function DedupePage() {
   const t = useT();
-  const [page, setPage] = useState<CandidatePage | null>(null);
+  const format = useFormat();
+  const queryClient = useQueryClient();
   const [message, setMessage] = useState("");
-  const candidates = page?.items ?? null;
+  const [asked, setAsked] = useState<Pair | null>(null);
+  const candidates = useQuery({
+    queryKey: DEDUPE_KEY,
+    queryFn: () => unwrap(api.GET("/api/dedupe/candidates", { params: { query: { limit: 50 } } })),
+    // while a scan waits or runs, look again every few seconds; then stop
+    refetchInterval: (query) => (query.state.data?.scanning ? SCAN_POLL_MS : false),
+  });
+  const page = candidates.data;
 
-  async function load() {
-    const { data } = await api.GET("/api/dedupe/candidates", { params: { query: { limit: 50 } } });
-    if (data) setPage(data);
-  }
+  const refresh = (ids: number[]) =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: DEDUPE_KEY }),
+      queryClient.invalidateQueries({ queryKey: PEOPLE_KEY }),
+      ...ids.map((id) => queryClient.invalidateQueries({ queryKey: personKey(id) })),
+    ]);
 
-  useEffect(() => {
-    void load();
-  }, []);
-
-  // while a scan waits or runs, look again every few seconds
-  useEffect(() => {
-    if (!page?.scanning) return;
-    const timer = window.setTimeout(() => void load(), 2000);
-    return () => window.clearTimeout(timer);
-  }, [page]);
-
-  async function scan() {
-    await api.POST("/api/dedupe/scan");
-    await load();
-  }
-
-  async function merge(survivor: Summary, merged: Summary) {
-    const { error } = await api.POST("/api/dedupe/merge", {
-      body: { survivor_id: survivor.id, merged_id: merged.id },
-    });
-    setMessage(error ? problemText(error, t("saveFailed")) : t("merged", { name: survivor.display_name }));
-    await load();
-  }
-
-  async function distinct(a: Summary, b: Summary) {
-    const { error } = await api.POST("/api/dedupe/not-duplicate", { body: { a: a.id, b: b.id } });
-    setMessage(error ? problemText(error, t("saveFailed")) : t("keptApart"));
-    await load();
-  }
+  const scan = useMutation({
+    mutationFn: () => unwrap(api.POST("/api/dedupe/scan")),
+    onSuccess: () => refresh([]),
+  });
+  const merge = useMutation({
+    mutationFn: ({ survivor, merged }: Pair) =>
+      unwrap(api.POST("/api/dedupe/merge", { body: { survivor_id: survivor.id, merged_id: merged.id } })),
+    onSuccess: (_, { survivor, merged }) => {
+      setAsked(null);
+      setMessage(t("merged", { name: survivor.display_name }));
+      return refresh([survivor.id, merged.id]);
+    },
+  });
+  const distinct = useMutation({
+    mutationFn: ({ a, b }: { a: Summary; b: Summary }) =>
+      unwrap(api.POST("/api/dedupe/not-duplicate", { body: { a: a.id, b: b.id } })),
+    onSuccess: () => {
+      setMessage(t("keptApart"));
+      return refresh([]);
+    },
+  });
 
   return (
     <section>
@@ -63,20 +77,23 @@ export function DedupePage() {
         {page?.scanning
           ? t("scanning")
           : page?.scanned_at
-            ? t("scannedAt", { when: new Date(page.scanned_at).toLocaleString() })
-            : t("neverScanned")}{" "}
-        <button type="button" disabled={!page || page.scanning} onClick={() => void scan()}>
+            ? t("scannedAt", { when: format.dateTime(page.scanned_at) })
+            : page
+              ? t("neverScanned")
+              : ""}{" "}
+        <button type="button" disabled={!page || page.scanning || scan.isPending} onClick={() => scan.mutate()}>
           {t("scanAgain")}
         </button>
       </p>
+      <ErrorMessage error={scan.error ?? distinct.error} fallback="saveFailed" />
       {message && <p role="status">{message}</p>}
-      {page === null && <p className="loading">{t("loading")}</p>}
-      {page && <p>{t("candidateCount", { count: page.total })}</p>}
-      {candidates?.length === 0 && <p>{t("noDuplicates")}</p>}
-      {candidates?.map((c) => (
+      <QueryStatus isPending={candidates.isPending} error={candidates.error} />
+      {page && <p>{counted(t, format, "candidateCount", page.total)}</p>}
+      {page?.items.length === 0 && <p>{t("noDuplicates")}</p>}
+      {page?.items.map((c) => (
         <article key={`${c.a.id}-${c.b.id}`} className="candidate" aria-label={`${c.a.display_name} / ${c.b.display_name}`}>
           <p>
-            <strong>{Math.round(c.score * 100)}%</strong> ·{" "}
+            <strong>{t("score", { score: format.number(Math.round(c.score * 100)) })}</strong> ·{" "}
             {c.reasons.map((r) => (REASONS[r] ? t(REASONS[r]) : r)).join(", ")}
           </p>
           <div className="pair">
@@ -91,18 +108,113 @@ export function DedupePage() {
             ))}
           </div>
           <div className="actions">
-            <button type="button" onClick={() => void merge(c.a, c.b)}>
+            <button type="button" onClick={() => setAsked({ survivor: c.a, merged: c.b })}>
               {t("keepRecord", { name: c.a.display_name, id: c.a.id })}
             </button>
-            <button type="button" onClick={() => void merge(c.b, c.a)}>
+            <button type="button" onClick={() => setAsked({ survivor: c.b, merged: c.a })}>
               {t("keepRecord", { name: c.b.display_name, id: c.b.id })}
             </button>
-            <button type="button" onClick={() => void distinct(c.a, c.b)}>
+            <button type="button" disabled={distinct.isPending} onClick={() => distinct.mutate({ a: c.a, b: c.b })}>
               {t("notDuplicate")}
             </button>
           </div>
         </article>
       ))}
+      {asked && (
+        <MergeDialog
+          pair={asked}
+          busy={merge.isPending}
+          error={merge.error}
+          onConfirm={() => merge.mutate(asked)}
+          onCancel={() => {
+            merge.reset();
+            setAsked(null);
+          }}
+        />
+      )}
     </section>
+  );
+}
+
+/** Asks before a merge, saying what moves from the record that goes away. */
+function MergeDialog({
+  pair,
+  busy,
+  error,
+  onConfirm,
+  onCancel,
+}: {
+  pair: Pair;
+  busy: boolean;
+  error: unknown;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const t = useT();
+  const format = useFormat();
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const { survivor, merged } = pair;
+  const counts = useQuery({
+    queryKey: [...personKey(merged.id), "counts"],
+    queryFn: () =>
+      unwrap(api.GET("/api/people/{person_id}/counts", { params: { path: { person_id: merged.id } } })),
+  });
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal(); // modal: focus moves in, Escape cancels
+    return () => dialog?.close();
+  }, []);
+
+  const moves = counts.data
+    ? MOVES.flatMap((name) => {
+        const count = counts.data[name];
+        return typeof count === "number" && count > 0 ? [counted(t, format, `moves_${name}`, count)] : [];
+      })
+    : [];
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        onCancel();
+      }}
+    >
+      <h2 id={titleId}>{t("mergeTitle", { from: merged.display_name, into: survivor.display_name })}</h2>
+      <QueryStatus isPending={counts.isPending} error={counts.error} />
+      {counts.data && (
+        <>
+          <p>
+            {t("mergeMoves", {
+              into: survivor.display_name,
+              id: survivor.id,
+              from: merged.display_name,
+              gone: merged.id,
+            })}
+          </p>
+          {moves.length > 0 ? (
+            <ul>
+              {moves.map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          ) : (
+            <p>{t("mergeNothing")}</p>
+          )}
+        </>
+      )}
+      <ErrorMessage error={error} fallback="saveFailed" />
+      <p className="actions">
+        <button type="button" disabled={busy || !counts.data} onClick={onConfirm}>
+          {t("mergeConfirm")}
+        </button>{" "}
+        <button type="button" onClick={onCancel}>
+          {t("cancel")}
+        </button>
+      </p>
+    </dialog>
   );
 }

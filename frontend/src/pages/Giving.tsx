@@ -1,67 +1,57 @@
 // A person's memberships, gifts and direct-debit mandates, and the forms to record them.
-import { useState, type FormEvent, type ReactNode } from "react";
-import { api, money, problemText, type Donation, type Mandate, type Membership } from "../api/client";
+import { useState, type FormEvent } from "react";
+import { api, type Donation, type Mandate, type Membership } from "../api/client";
+import { usePersonChange } from "../api/people";
+import { unwrap } from "../api/query";
+import { ErrorMessage } from "../components/QueryStatus";
+import { useFormat } from "../format";
 import { useT, type MessageKey } from "../i18n";
-
-type Saved = () => Promise<void>;
+import { label } from "../labels";
 
 function cents(text: string): number {
   return Math.round(Number(text.replace(",", ".")) * 100);
 }
 
-function useProblem() {
-  const t = useT();
-  const [error, setError] = useState("");
-  const report = (problem: unknown) => setError(problem ? problemText(problem, t("saveFailed")) : "");
-  const shown: ReactNode = error ? (
-    <p role="alert" className="error">
-      {error}
-    </p>
-  ) : null;
-  return { report, shown };
+function isoDay(day: Date): string {
+  return `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, "0")}-${String(day.getDate()).padStart(2, "0")}`;
 }
 
 export function Memberships({
   personId,
   memberships,
   canWrite,
-  onSaved,
 }: {
   personId: number;
   memberships: Membership[];
   canWrite: boolean;
-  onSaved: Saved;
 }) {
   const t = useT();
+  const format = useFormat();
   const [branch, setBranch] = useState("");
   const [since, setSince] = useState("");
   const [until, setUntil] = useState("");
   const [dues, setDues] = useState("");
-  const { report, shown } = useProblem();
+  const join = usePersonChange(personId, () =>
+    unwrap(
+      api.POST("/api/people/{person_id}/memberships", {
+        params: { path: { person_id: personId } },
+        body: { branch, since: since || null, until: until || null, dues_cents: dues ? cents(dues) : 0, plan: "" },
+      }),
+    ),
+  );
+  const change = usePersonChange(personId, ({ id, body }: { id: number; body: { until?: string; cancelled_on?: string } }) =>
+    unwrap(api.PATCH("/api/memberships/{membership_id}", { params: { path: { membership_id: id } }, body })),
+  );
 
-  async function join(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    const { error } = await api.POST("/api/people/{person_id}/memberships", {
-      params: { path: { person_id: personId } },
-      body: { branch, since: since || null, until: until || null, dues_cents: dues ? cents(dues) : 0, plan: "" },
-    });
-    report(error);
-    if (!error) await onSaved();
-  }
-
-  async function change(id: number, body: { until?: string; cancelled_on?: string }) {
-    const { error } = await api.PATCH("/api/memberships/{membership_id}", {
-      params: { path: { membership_id: id } },
-      body,
-    });
-    report(error);
-    if (!error) await onSaved();
+    join.mutate(undefined);
   }
 
   const nextYear = (day: string | null) => {
-    const base = day ? new Date(day) : new Date();
+    const base = day ? new Date(`${day}T12:00:00`) : new Date();
     base.setFullYear(base.getFullYear() + 1);
-    return base.toISOString().slice(0, 10);
+    return isoDay(base);
   };
 
   return (
@@ -73,26 +63,31 @@ export function Memberships({
             <th>{t("until")}</th>
             <th>{t("branch")}</th>
             <th>{t("status")}</th>
-            {canWrite && <th />}
+            {canWrite && <th>{t("action")}</th>}
           </tr>
         </thead>
         <tbody>
           {memberships.map((m) => (
             <tr key={m.id}>
-              <td>{m.since}</td>
-              <td>{m.cancelled_on ? `${t("cancelledOn")} ${m.cancelled_on}` : (m.until ?? "")}</td>
+              <td>{format.date(m.since)}</td>
+              <td>{m.cancelled_on ? `${t("cancelledOn")} ${format.date(m.cancelled_on)}` : m.until ? format.date(m.until) : ""}</td>
               <td>{m.branch}</td>
-              <td>{t(`membership_${m.status}` as MessageKey)}</td>
+              <td>{label(t, "membership", m.status)}</td>
               {canWrite && (
                 <td>
                   {m.status !== "cancelled" && (
                     <>
-                      <button type="button" onClick={() => void change(m.id, { until: nextYear(m.until) })}>
+                      <button
+                        type="button"
+                        disabled={change.isPending}
+                        onClick={() => change.mutate({ id: m.id, body: { until: nextYear(m.until) } })}
+                      >
                         {t("renewYear")}
                       </button>{" "}
                       <button
                         type="button"
-                        onClick={() => void change(m.id, { cancelled_on: new Date().toISOString().slice(0, 10) })}
+                        disabled={change.isPending}
+                        onClick={() => change.mutate({ id: m.id, body: { cancelled_on: isoDay(new Date()) } })}
                       >
                         {t("cancelMembership")}
                       </button>
@@ -104,8 +99,9 @@ export function Memberships({
           ))}
         </tbody>
       </table>
+      <ErrorMessage error={change.error} fallback="saveFailed" />
       {canWrite && (
-        <form className="inline" onSubmit={join} aria-label={t("addMembership")}>
+        <form className="inline" onSubmit={submit} aria-label={t("addMembership")}>
           <input aria-label={t("branch")} placeholder={t("branch")} value={branch} onChange={(e) => setBranch(e.target.value)} />
           <label>
             {t("since")} <input type="date" value={since} onChange={(e) => setSince(e.target.value)} />
@@ -114,8 +110,10 @@ export function Memberships({
             {t("until")} <input type="date" value={until} onChange={(e) => setUntil(e.target.value)} />
           </label>
           <input aria-label={t("dues")} placeholder={t("dues")} inputMode="decimal" value={dues} onChange={(e) => setDues(e.target.value)} />
-          <button type="submit">{t("addMembership")}</button>
-          {shown}
+          <button type="submit" disabled={join.isPending}>
+            {t("addMembership")}
+          </button>
+          <ErrorMessage error={join.error} fallback="saveFailed" />
         </form>
       )}
     </>
@@ -127,55 +125,47 @@ export function Giving({
   donations,
   mandates,
   canWrite,
-  onSaved,
 }: {
   personId: number;
   donations: Donation[];
   mandates: Mandate[];
   canWrite: boolean;
-  onSaved: Saved;
 }) {
   const t = useT();
+  const format = useFormat();
   const [amount, setAmount] = useState("");
   const [campaign, setCampaign] = useState("");
   const [iban, setIban] = useState("");
   const [monthly, setMonthly] = useState("");
   const [frequency, setFrequency] = useState<"monthly" | "quarterly" | "yearly">("monthly");
-  const gift = useProblem();
-  const mandate = useProblem();
+  const gift = usePersonChange(personId, () =>
+    unwrap(
+      api.POST("/api/people/{person_id}/donations", {
+        params: { path: { person_id: personId } },
+        body: { amount_cents: cents(amount), campaign, currency: "EUR" },
+      }),
+    ),
+  );
+  const mandate = usePersonChange(personId, () =>
+    unwrap(
+      api.POST("/api/people/{person_id}/mandates", {
+        params: { path: { person_id: personId } },
+        body: { iban, amount_cents: cents(monthly), frequency, currency: "EUR" },
+      }),
+    ),
+  );
+  const cancel = usePersonChange(personId, (id: number) =>
+    unwrap(api.POST("/api/mandates/{mandate_id}/cancel", { params: { path: { mandate_id: id } } })),
+  );
 
-  async function addGift(event: FormEvent) {
+  function addGift(event: FormEvent) {
     event.preventDefault();
-    const { error } = await api.POST("/api/people/{person_id}/donations", {
-      params: { path: { person_id: personId } },
-      body: { amount_cents: cents(amount), campaign, currency: "EUR" },
-    });
-    gift.report(error);
-    if (!error) {
-      setAmount("");
-      await onSaved();
-    }
+    gift.mutate(undefined, { onSuccess: () => setAmount("") });
   }
 
-  async function addMandate(event: FormEvent) {
+  function addMandate(event: FormEvent) {
     event.preventDefault();
-    const { error } = await api.POST("/api/people/{person_id}/mandates", {
-      params: { path: { person_id: personId } },
-      body: { iban, amount_cents: cents(monthly), frequency, currency: "EUR" },
-    });
-    mandate.report(error);
-    if (!error) {
-      setIban("");
-      await onSaved();
-    }
-  }
-
-  async function cancel(id: number) {
-    const { error } = await api.POST("/api/mandates/{mandate_id}/cancel", {
-      params: { path: { mandate_id: id } },
-    });
-    mandate.report(error);
-    if (!error) await onSaved();
+    mandate.mutate(undefined, { onSuccess: () => setIban("") });
   }
 
   return (
@@ -184,8 +174,8 @@ export function Giving({
         <tbody>
           {donations.map((d) => (
             <tr key={d.id}>
-              <td>{d.received_on}</td>
-              <td>{money(d.amount_cents, d.currency)}</td>
+              <td>{format.date(d.received_on)}</td>
+              <td>{format.money(d.amount_cents, d.currency)}</td>
               <td>{d.kind === "recurring" ? t("recurring") : d.campaign}</td>
               {canWrite && <td />}
             </tr>
@@ -198,13 +188,13 @@ export function Giving({
                 <small>{m.iban}</small>
               </td>
               <td>
-                {money(m.amount_cents, m.currency)} / {t(`frequency_${m.frequency}` as MessageKey)}
+                {format.money(m.amount_cents, m.currency)} / {t(`frequency_${m.frequency}` as MessageKey)}
               </td>
-              <td>{t(`mandate_${m.status}` as MessageKey)}</td>
+              <td>{label(t, "mandate", m.status)}</td>
               {canWrite && (
                 <td>
                   {m.status !== "cancelled" && (
-                    <button type="button" onClick={() => void cancel(m.id)}>
+                    <button type="button" disabled={cancel.isPending} onClick={() => cancel.mutate(m.id)}>
                       {t("cancelMandate")}
                     </button>
                   )}
@@ -215,13 +205,16 @@ export function Giving({
         </tbody>
       </table>
       {donations.length + mandates.length === 0 && <p>{t("noEntries")}</p>}
+      <ErrorMessage error={cancel.error} fallback="saveFailed" />
       {canWrite && (
         <>
           <form className="inline" onSubmit={addGift} aria-label={t("recordGift")}>
             <input aria-label={t("amount")} placeholder={t("amount")} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
             <input aria-label={t("campaign")} placeholder={t("campaign")} value={campaign} onChange={(e) => setCampaign(e.target.value)} />
-            <button type="submit">{t("recordGift")}</button>
-            {gift.shown}
+            <button type="submit" disabled={gift.isPending}>
+              {t("recordGift")}
+            </button>
+            <ErrorMessage error={gift.error} fallback="saveFailed" />
           </form>
           <form className="inline" onSubmit={addMandate} aria-label={t("newMandate")}>
             <input aria-label="IBAN" placeholder="IBAN" value={iban} onChange={(e) => setIban(e.target.value)} />
@@ -233,8 +226,10 @@ export function Giving({
                 </option>
               ))}
             </select>
-            <button type="submit">{t("newMandate")}</button>
-            {mandate.shown}
+            <button type="submit" disabled={mandate.isPending}>
+              {t("newMandate")}
+            </button>
+            <ErrorMessage error={mandate.error} fallback="saveFailed" />
           </form>
         </>
       )}

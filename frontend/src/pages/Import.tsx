@@ -1,92 +1,97 @@
 // Import people from a CSV: check the guessed columns, start the job, follow it, read bad lines.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
-import {
-  api,
-  problemText,
-  uploadForm,
-  type ImportPreview,
-  type ImportStatus,
-  type ImportSummary,
-} from "../api/client";
+import { api, uploadForm, type ImportPreview } from "../api/client";
+import { PEOPLE_KEY } from "../api/people";
+import { unwrap } from "../api/query";
+import { ErrorMessage, QueryStatus } from "../components/QueryStatus";
+import { useFormat } from "../format";
 import { useT } from "../i18n";
+import { label } from "../labels";
 
 const SKIP = "";
 const POLL_MS = 1000;
+const IMPORTS_KEY = ["imports"] as const;
+
+// what the API adds to a preview when it knows it: field labels in the reader's language and
+// the tool whose export the file is (absent from older documents, so read as optional)
+type Described = ImportPreview & { labels?: Record<string, string>; format_name?: string | null };
 
 export function ImportPage() {
   const t = useT();
+  const format = useFormat();
+  const queryClient = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
-  const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [mapping, setMapping] = useState<Record<string, string>>({});
-  const [status, setStatus] = useState<ImportStatus | null>(null);
-  const [error, setError] = useState("");
-  const [recent, setRecent] = useState<ImportSummary[]>([]);
+  const [jobKey, setJobKey] = useState<string | null>(null);
 
-  async function loadRecent() {
-    const { data } = await api.GET("/api/imports", { params: { query: { limit: 20 } } });
-    if (data) setRecent(data);
-  }
+  const preview = useMutation({
+    mutationFn: (chosen: File) =>
+      unwrap(
+        api.POST("/api/imports/preview", {
+          body: { file: "", mapping: "", source: "" },
+          bodySerializer: () => uploadForm(chosen, {}),
+        }),
+      ) as Promise<Described>,
+    onSuccess: (data) => setMapping(data.mapping),
+  });
+  const start = useMutation({
+    mutationFn: ({ chosen, columns }: { chosen: File; columns: Record<string, string> }) =>
+      unwrap(
+        api.POST("/api/imports/people", {
+          body: { file: "", mapping: "", source: "" },
+          bodySerializer: () => uploadForm(chosen, columns),
+        }),
+      ),
+    onSuccess: (data) => {
+      queryClient.setQueryData(["import", data.job_key], data);
+      setJobKey(data.job_key);
+      preview.reset();
+      void queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+    },
+  });
+  const status = useQuery({
+    queryKey: ["import", jobKey],
+    queryFn: () => unwrap(api.GET("/api/imports/{job_key}", { params: { path: { job_key: jobKey ?? "" } } })),
+    enabled: jobKey !== null,
+    staleTime: 0,
+    // follow a running import every second; stop when it is done or failed
+    refetchInterval: (query) => {
+      const state = query.state.data?.status;
+      return state && !["done", "failed"].includes(state) ? POLL_MS : false;
+    },
+  });
+  const recent = useQuery({
+    queryKey: IMPORTS_KEY,
+    queryFn: () => unwrap(api.GET("/api/imports", { params: { query: { limit: 20 } } })),
+  });
 
-  async function open(jobKey: string) {
-    const { data } = await api.GET("/api/imports/{job_key}", { params: { path: { job_key: jobKey } } });
-    if (data) {
-      setPreview(null);
-      setStatus(data);
-    }
-  }
+  // when the import ends, the recent list and the people in it are news
+  const finished = status.data && ["done", "failed"].includes(status.data.status);
+  useEffect(() => {
+    if (!finished) return;
+    void queryClient.invalidateQueries({ queryKey: IMPORTS_KEY });
+    void queryClient.invalidateQueries({ queryKey: PEOPLE_KEY });
+  }, [finished, queryClient]);
 
-  async function choose(chosen: File | null) {
+  function choose(chosen: File | null) {
     setFile(chosen);
-    setPreview(null);
-    setStatus(null);
-    setError("");
-    if (!chosen) return;
-    const { data, error: problem } = await api.POST("/api/imports/preview", {
-      body: { file: "", mapping: "", source: "" },
-      bodySerializer: () => uploadForm(chosen, {}),
-    });
-    if (!data) {
-      setError(problemText(problem, t("importFailed")));
-      return;
-    }
-    setPreview(data);
-    setMapping(data.mapping);
+    setJobKey(null);
+    start.reset();
+    if (chosen) preview.mutate(chosen);
+    else preview.reset();
   }
 
-  async function start(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (!file) return;
+    if (!file || !preview.data) return;
     // an unmapped column is skipped: the API takes "" as "not imported"
-    const chosen = Object.fromEntries(
-      (preview?.headers ?? []).map((header) => [header, mapping[header] ?? SKIP]),
-    );
-    const { data, error: problem } = await api.POST("/api/imports/people", {
-      body: { file: "", mapping: "", source: "" },
-      bodySerializer: () => uploadForm(file, chosen),
-    });
-    if (!data) {
-      setError(problemText(problem, t("importFailed")));
-      return;
-    }
-    setError("");
-    setStatus(data);
+    const columns = Object.fromEntries(preview.data.headers.map((header) => [header, mapping[header] ?? SKIP]));
+    start.mutate({ chosen: file, columns });
   }
 
-  const running = status && !["done", "failed"].includes(status.status);
-  useEffect(() => {
-    if (!status || !running) return;
-    const timer = window.setTimeout(async () => {
-      const { data } = await api.GET("/api/imports/{job_key}", {
-        params: { path: { job_key: status.job_key } },
-      });
-      if (data) setStatus(data);
-    }, POLL_MS);
-    return () => window.clearTimeout(timer);
-  }, [status, running]);
-
-  useEffect(() => {
-    void loadRecent();
-  }, [status?.status]);
+  const shown = preview.data;
+  const job = status.data;
 
   return (
     <section>
@@ -94,18 +99,14 @@ export function ImportPage() {
       <p>{t("importHelp")}</p>
       <label>
         {t("csvFile")}{" "}
-        <input type="file" accept=".csv,text/csv" onChange={(e) => void choose(e.target.files?.[0] ?? null)} />
+        <input type="file" accept=".csv,text/csv" onChange={(e) => choose(e.target.files?.[0] ?? null)} />
       </label>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {preview && !status && (
-        <form onSubmit={start}>
-          <p>
-            {t("fileFormat", { encoding: preview.encoding, delimiter: preview.delimiter })}
-          </p>
+      <ErrorMessage error={preview.error ?? start.error} fallback="importFailed" />
+      {preview.isPending && <p className="loading">{t("loading")}</p>}
+      {shown && !jobKey && (
+        <form onSubmit={submit}>
+          <p>{t("fileFormat", { encoding: shown.encoding, delimiter: shown.delimiter })}</p>
+          {shown.format_name && <p role="status">{t("recognisedFormat", { name: shown.format_name })}</p>}
           <table aria-label={t("columns")}>
             <thead>
               <tr>
@@ -115,7 +116,7 @@ export function ImportPage() {
               </tr>
             </thead>
             <tbody>
-              {preview.headers.map((header, i) => (
+              {shown.headers.map((header, i) => (
                 <tr key={header}>
                   <td>{header}</td>
                   <td>
@@ -125,40 +126,39 @@ export function ImportPage() {
                       onChange={(e) => setMapping({ ...mapping, [header]: e.target.value })}
                     >
                       <option value={SKIP}>{t("notImported")}</option>
-                      {preview.fields.map((f) => (
+                      {shown.fields.map((f) => (
                         <option key={f} value={f}>
-                          {f}
+                          {shown.labels?.[f] ?? f}
                         </option>
                       ))}
                     </select>
                   </td>
-                  <td>{preview.rows.map((row) => row[i] ?? "").filter(Boolean).slice(0, 2).join(" · ")}</td>
+                  <td>{shown.rows.map((row) => row[i] ?? "").filter(Boolean).slice(0, 2).join(" · ")}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-          <button type="submit">{t("startImport")}</button>
+          <button type="submit" disabled={start.isPending}>
+            {t("startImport")}
+          </button>
         </form>
       )}
-      {status && (
+      {jobKey && <QueryStatus isPending={status.isPending} error={status.error} />}
+      {job && (
         <div className="import-status">
-          <progress
-            aria-label={t("progress")}
-            max={status.total ?? undefined}
-            value={status.done}
-          />
+          <progress aria-label={t("progress")} max={job.total ?? undefined} value={job.done} />
           <p data-testid="import-status">
-            {t(`job_${status.status}` as "job_done")} ·{" "}
+            {label(t, "job", job.status)} ·{" "}
             {t("importCounts", {
-              done: status.done,
-              total: status.total ?? "?",
-              created: status.created,
-              updated: status.updated,
-              bad: status.bad,
+              done: format.number(job.done),
+              total: job.total === null || job.total === undefined ? "?" : format.number(job.total),
+              created: format.number(job.created),
+              updated: format.number(job.updated),
+              bad: format.number(job.bad),
             })}
           </p>
-          {status.error && <p className="error">{status.error}</p>}
-          {status.issues.length > 0 && (
+          {job.error && <p className="error">{job.error}</p>}
+          {job.issues.length > 0 && (
             <table aria-label={t("badLines")}>
               <thead>
                 <tr>
@@ -168,9 +168,9 @@ export function ImportPage() {
                 </tr>
               </thead>
               <tbody>
-                {status.issues.map((issue) => (
+                {job.issues.map((issue) => (
                   <tr key={issue.line}>
-                    <td>{issue.line}</td>
+                    <td>{format.number(issue.line)}</td>
                     <td>{issue.reason}</td>
                     <td>
                       <code>{issue.raw}</code>
@@ -183,6 +183,7 @@ export function ImportPage() {
         </div>
       )}
       <h2>{t("recentImports")}</h2>
+      <QueryStatus isPending={recent.isPending} error={recent.error} />
       <table aria-label={t("recentImports")}>
         <thead>
           <tr>
@@ -193,29 +194,36 @@ export function ImportPage() {
           </tr>
         </thead>
         <tbody>
-          {recent.map((r) => (
+          {(recent.data ?? []).map((r) => (
             <tr key={r.job_key}>
-              <td>{new Date(r.created_at).toLocaleString()}</td>
+              <td>{format.dateTime(r.created_at)}</td>
               <td>
-                <button type="button" className="link" onClick={() => void open(r.job_key)}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => {
+                    preview.reset();
+                    setJobKey(r.job_key);
+                  }}
+                >
                   {r.filename}
                 </button>
               </td>
-              <td>{t(`job_${r.status}` as "job_done")}</td>
+              <td>{label(t, "job", r.status)}</td>
               <td>
                 {t("importCounts", {
-                  done: r.done,
-                  total: r.total ?? "?",
-                  created: r.created,
-                  updated: r.updated,
-                  bad: r.bad,
+                  done: format.number(r.done),
+                  total: r.total === null || r.total === undefined ? "?" : format.number(r.total),
+                  created: format.number(r.created),
+                  updated: format.number(r.updated),
+                  bad: format.number(r.bad),
                 })}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {recent.length === 0 && <p>{t("noEntries")}</p>}
+      {recent.data?.length === 0 && <p>{t("noEntries")}</p>}
     </section>
   );
 }

@@ -1,35 +1,42 @@
-import { useEffect, useState } from "react";
+// The start page: who is signed in, and whether the system is healthy.
+import { useQuery } from "@tanstack/react-query";
 import { api, type Health } from "../api/client";
+import { QueryStatus } from "../components/QueryStatus";
 import { useT } from "../i18n";
+import { label } from "../labels";
 import { useSession } from "../session";
 
 export function OverviewPage() {
   const t = useT();
   const { session } = useSession();
-  const [health, setHealth] = useState<Health | null>(null);
-
-  useEffect(() => {
-    api.GET("/api/health").then(({ data, error }) => setHealth(data ?? (error as Health)));
-  }, []);
+  // an unhealthy system answers 503 with the same body: both are worth showing
+  const health = useQuery({
+    queryKey: ["health"],
+    queryFn: async (): Promise<Health> => {
+      const { data, error, response } = await api.GET("/api/health");
+      if (data) return data;
+      if (response.status === 503 && error) return error as unknown as Health;
+      throw new Error(`HTTP ${response.status}`);
+    },
+  });
 
   return (
     <section>
       <h1>{t("welcome", { name: session?.user.name ?? "" })}</h1>
       <p>
-        {t("role")}: {session?.user.role}
+        {t("role")}: {session ? label(t, "userRole", session.user.role) : ""}
       </p>
       <h2>{t("health")}</h2>
-      {health ? (
+      <QueryStatus isPending={health.isPending} error={health.error} />
+      {health.data && (
         <dl className="health">
           <dt>{t("status")}</dt>
-          <dd>{health.status}</dd>
+          <dd>{label(t, "health", health.data.status)}</dd>
           <dt>{t("database")}</dt>
-          <dd>{health.database}</dd>
+          <dd>{label(t, "health", health.data.database)}</dd>
           <dt>{t("jobs")}</dt>
-          <dd>{health.redis}</dd>
+          <dd>{label(t, "health", health.data.redis)}</dd>
         </dl>
-      ) : (
-        <p>{t("loading")}</p>
       )}
     </section>
   );

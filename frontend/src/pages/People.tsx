@@ -1,9 +1,15 @@
 // The people list: filters live in the address bar, so a list can be shared and comes back
 // unchanged after opening a person.
-import { useEffect, useState, type FormEvent } from "react";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
-import { api, type PersonPage } from "../api/client";
-import { useT, type MessageKey } from "../i18n";
+import { api } from "../api/client";
+import { PEOPLE_KEY } from "../api/people";
+import { unwrap } from "../api/query";
+import { QueryStatus } from "../components/QueryStatus";
+import { counted, useFormat } from "../format";
+import { useT } from "../i18n";
+import { label } from "../labels";
 import { useSession } from "../session";
 
 const PAGE = 50;
@@ -16,38 +22,32 @@ type Filter = (typeof FILTERS)[number];
 
 export function PeoplePage() {
   const t = useT();
+  const format = useFormat();
   const { can } = useSession();
   const [params, setParams] = useSearchParams();
-  const [draft, setDraft] = useState<Record<Filter, string>>(() => current(params));
-  const [page, setPage] = useState<PersonPage | null>(null);
   const offset = Number(params.get("offset") ?? 0);
   const sort = (SORTS as readonly string[]).includes(params.get("sort") ?? "") ? (params.get("sort") as Sort) : "name";
-
-  useEffect(() => {
-    const f = current(params);
-    setDraft(f);
-    api
-      .GET("/api/people", {
-        params: {
-          query: {
-            q: f.q || undefined,
-            postcode: f.postcode || undefined,
-            tag: f.tag || undefined,
-            role: (f.role as Role) || undefined,
-            support_level_min: f.support_level_min ? Number(f.support_level_min) : undefined,
-            district: f.district || undefined,
-            branch: f.branch || undefined,
-            last_contact_before: f.last_contact_before ? `${f.last_contact_before}T00:00:00Z` : undefined,
-            sort,
-            limit: PAGE,
-            offset,
-          },
-        },
-      })
-      .then(({ data }) => {
-        if (data) setPage(data);
-      });
-  }, [params, offset, sort]);
+  const f = current(params);
+  const query = {
+    q: f.q || undefined,
+    postcode: f.postcode || undefined,
+    tag: f.tag || undefined,
+    role: (f.role as Role) || undefined,
+    support_level_min: f.support_level_min ? Number(f.support_level_min) : undefined,
+    district: f.district || undefined,
+    branch: f.branch || undefined,
+    last_contact_before: f.last_contact_before ? `${f.last_contact_before}T00:00:00Z` : undefined,
+    sort,
+    limit: PAGE,
+    offset,
+  };
+  // the key holds every filter: an older answer never shows for a newer search
+  const people = useQuery({
+    queryKey: [...PEOPLE_KEY, query],
+    queryFn: () => unwrap(api.GET("/api/people", { params: { query } })),
+    placeholderData: keepPreviousData,
+  });
+  const page = people.data;
 
   function go(values: Record<string, string>) {
     const next = new URLSearchParams();
@@ -55,25 +55,13 @@ export function PeoplePage() {
     setParams(next);
   }
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    go({ ...draft, sort: sort === "name" ? "" : sort });
+  function exportLink(kind: "csv" | "xlsx"): string {
+    const link = new URLSearchParams(params);
+    link.delete("offset");
+    link.set("format", kind);
+    if (link.get("last_contact_before")) link.set("last_contact_before", `${link.get("last_contact_before")}T00:00:00Z`);
+    return `/api/people/export?${link}`;
   }
-
-  function exportLink(format: "csv" | "xlsx"): string {
-    const query = new URLSearchParams(params);
-    query.delete("offset");
-    query.set("format", format);
-    if (query.get("last_contact_before")) query.set("last_contact_before", `${query.get("last_contact_before")}T00:00:00Z`);
-    return `/api/people/export?${query}`;
-  }
-
-  const text = (key: Filter, label: string, placeholder = "") => (
-    <label>
-      {label}{" "}
-      <input value={draft[key]} placeholder={placeholder} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
-    </label>
-  );
 
   return (
     <section>
@@ -83,63 +71,12 @@ export function PeoplePage() {
           <Link to="/people/new">{t("addPerson")}</Link>
         </p>
       )}
-      <form className="filters" onSubmit={submit}>
-        {text("q", t("search"), t("searchPlaceholder"))}
-        {text("postcode", t("postcode"))}
-        {text("tag", t("tag"))}
-        <label>
-          {t("role")}{" "}
-          <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value })}>
-            <option value="">{t("allRoles")}</option>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`role_${r}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("supportAtLeast")}{" "}
-          <select
-            value={draft.support_level_min}
-            onChange={(e) => setDraft({ ...draft, support_level_min: e.target.value })}
-          >
-            <option value="">–</option>
-            {[1, 2, 3, 4, 5].map((level) => (
-              <option key={level} value={level}>
-                {level}
-              </option>
-            ))}
-          </select>
-        </label>
-        {text("district", t("district"))}
-        {text("branch", t("branch"))}
-        <label>
-          {t("noContactSince")}{" "}
-          <input
-            type="date"
-            value={draft.last_contact_before}
-            onChange={(e) => setDraft({ ...draft, last_contact_before: e.target.value })}
-          />
-        </label>
-        <label>
-          {t("sortBy")}{" "}
-          <select
-            value={sort}
-            onChange={(e) => go({ ...current(params), sort: e.target.value === "name" ? "" : e.target.value })}
-          >
-            {SORTS.map((s) => (
-              <option key={s} value={s}>
-                {t(`sort_${s.replace("-", "desc_")}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">{t("search")}</button>
-      </form>
+      {/* keyed by the address: going back or forward shows that list's filters */}
+      <Filters key={params.toString()} params={params} sort={sort} go={go} />
+      <QueryStatus isPending={people.isPending} error={people.error} />
       {page && (
-        <p>
-          {t("total", { count: page.total })}
+        <p role="status">
+          {counted(t, format, "total", page.total)}
           {can("people.export") && (
             <>
               {" · "}
@@ -150,7 +87,7 @@ export function PeoplePage() {
           )}
         </p>
       )}
-      <table>
+      <table aria-label={t("people")}>
         <thead>
           <tr>
             <th>{t("name")}</th>
@@ -175,8 +112,8 @@ export function PeoplePage() {
                 {person.address_status === "review" && <em> ({t("addressReview")})</em>}
               </td>
               <td>{person.city}</td>
-              <td>{person.roles.map((r) => t(`role_${r}` as MessageKey)).join(", ")}</td>
-              <td>{person.last_contact_at ? new Date(person.last_contact_at).toLocaleDateString() : "–"}</td>
+              <td>{person.roles.map((r) => label(t, "role", r)).join(", ")}</td>
+              <td>{format.date(person.last_contact_at)}</td>
             </tr>
           ))}
         </tbody>
@@ -198,6 +135,78 @@ export function PeoplePage() {
         </button>
       </div>
     </section>
+  );
+}
+
+/** The filter form; its draft starts from the address bar. */
+function Filters({ params, sort, go }: { params: URLSearchParams; sort: Sort; go: (values: Record<string, string>) => void }) {
+  const t = useT();
+  const [draft, setDraft] = useState<Record<Filter, string>>(() => current(params));
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    go({ ...draft, sort: sort === "name" ? "" : sort });
+  }
+
+  const text = (key: Filter, caption: string, placeholder = "") => (
+    <label>
+      {caption}{" "}
+      <input value={draft[key]} placeholder={placeholder} onChange={(e) => setDraft({ ...draft, [key]: e.target.value })} />
+    </label>
+  );
+
+  return (
+    <form className="filters" onSubmit={submit}>
+      {text("q", t("search"), t("searchPlaceholder"))}
+      {text("postcode", t("postcode"))}
+      {text("tag", t("tag"))}
+      <label>
+        {t("role")}{" "}
+        <select value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value })}>
+          <option value="">{t("allRoles")}</option>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {label(t, "role", r)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("supportAtLeast")}{" "}
+        <select value={draft.support_level_min} onChange={(e) => setDraft({ ...draft, support_level_min: e.target.value })}>
+          <option value="">–</option>
+          {[1, 2, 3, 4, 5].map((level) => (
+            <option key={level} value={level}>
+              {level}
+            </option>
+          ))}
+        </select>
+      </label>
+      {text("district", t("district"))}
+      {text("branch", t("branch"))}
+      <label>
+        {t("noContactSince")}{" "}
+        <input
+          type="date"
+          value={draft.last_contact_before}
+          onChange={(e) => setDraft({ ...draft, last_contact_before: e.target.value })}
+        />
+      </label>
+      <label>
+        {t("sortBy")}{" "}
+        <select
+          value={sort}
+          onChange={(e) => go({ ...current(params), sort: e.target.value === "name" ? "" : e.target.value })}
+        >
+          {SORTS.map((s) => (
+            <option key={s} value={s}>
+              {label(t, "sort", s)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit">{t("search")}</button>
+    </form>
   );
 }
 

@@ -1,19 +1,17 @@
 // One person: who they are, every contact moment, consent, memberships and gifts.
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+// The page reads one thing, the person's overview (one audited read), and changes it through
+// mutations that read it again; a merged-away record leads to the one it became.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate, useParams } from "react-router-dom";
-import {
-  api,
-  problemText,
-  type ConsentMatrix,
-  type Donation,
-  type Household,
-  type Mandate,
-  type Membership,
-  type Person,
-  type TimelineEntry,
-} from "../api/client";
-import { useT, type MessageKey } from "../i18n";
+import { api, type ConsentMatrix, type TimelineEntry } from "../api/client";
+import { mergedInto, overviewKey, PEOPLE_KEY, personKey, usePersonChange } from "../api/people";
+import { unwrap } from "../api/query";
+import { ErrorMessage, QueryStatus } from "../components/QueryStatus";
 import { CHANNELS, ConsentGrid, PURPOSES, type Channel, type Purpose } from "../ConsentGrid";
+import { useFormat } from "../format";
+import { useT, type MessageKey } from "../i18n";
+import { label } from "../labels";
 import { useSession } from "../session";
 import { Giving, Memberships } from "./Giving";
 import { PersonForm } from "./PersonForm";
@@ -21,16 +19,7 @@ import { PersonForm } from "./PersonForm";
 const CONTACT_CHANNELS = ["phone", "email", "post", "sms", "visit", "event", "web", "social"] as const;
 
 type ContactChannel = (typeof CONTACT_CHANNELS)[number];
-
-type Held = {
-  person: Person;
-  timeline: TimelineEntry[];
-  consent: ConsentMatrix;
-  memberships: Membership[];
-  donations: Donation[];
-  mandates: Mandate[];
-  household: Household | null;
-};
+type Arrived = { list?: string; mergedFrom?: number } | null;
 
 export function PersonPage() {
   const t = useT();
@@ -38,48 +27,27 @@ export function PersonPage() {
   const navigate = useNavigate();
   const personId = Number(useParams().personId);
   // back to the list as it was (its filters came along when the person was opened)
-  const list = (useLocation().state as { list?: string } | null)?.list;
-  const [held, setHeld] = useState<Held | null>(null);
-  const [error, setError] = useState("");
+  const arrived = useLocation().state as Arrived;
+  const list = arrived?.list;
   const [editing, setEditing] = useState(false);
-
-  const load = useCallback(async () => {
-    const path = { params: { path: { person_id: personId } } };
-    const person = await api.GET("/api/people/{person_id}", path);
-    if (!person.data) {
-      setError(problemText(person.error, t("notFound")));
-      return;
-    }
-    const [timeline, consent, memberships, donations, mandates] = await Promise.all([
-      api.GET("/api/people/{person_id}/timeline", path),
-      api.GET("/api/people/{person_id}/consent", path),
-      api.GET("/api/people/{person_id}/memberships", path),
-      api.GET("/api/people/{person_id}/donations", path),
-      api.GET("/api/people/{person_id}/mandates", path),
-    ]);
-    const householdId = person.data.household_id;
-    const household = householdId
-      ? (await api.GET("/api/households/{household_id}", {
-          params: { path: { household_id: householdId } },
-        })).data ?? null
-      : null;
-    setHeld({
-      person: person.data,
-      timeline: timeline.data ?? [],
-      consent: consent.data ?? { person_id: personId, do_not_contact: false, states: [] },
-      memberships: memberships.data ?? [],
-      donations: donations.data ?? [],
-      mandates: mandates.data ?? [],
-      household,
-    });
-  }, [personId, t]);
+  const overview = useQuery({
+    queryKey: overviewKey(personId),
+    queryFn: () =>
+      unwrap(api.GET("/api/people/{person_id}/overview", { params: { path: { person_id: personId } } })),
+    enabled: Number.isInteger(personId),
+  });
+  const survivor = mergedInto(overview.error);
 
   useEffect(() => {
-    void load();
-  }, [load]);
+    if (survivor !== null) {
+      navigate(`/people/${survivor}`, { replace: true, state: { list, mergedFrom: personId } });
+    }
+  }, [survivor, navigate, list, personId]);
 
-  if (error) return <p role="alert" className="error">{error}</p>;
-  if (!held) return <p className="loading">{t("loading")}</p>;
+  if (!Number.isInteger(personId)) return <p role="alert" className="error">{t("notFound")}</p>;
+  if (survivor !== null) return <p className="loading">{t("loading")}</p>;
+  if (!overview.data) return <QueryStatus isPending={overview.isPending} error={overview.error} />;
+  const held = overview.data;
   const { person } = held;
   const address = person.address;
 
@@ -88,25 +56,18 @@ export function PersonPage() {
       <p>
         <Link to={list ? `/people?${list}` : "/people"}>← {t("people")}</Link>
       </p>
+      {arrived?.mergedFrom && <p role="status">{t("mergedHere", { id: arrived.mergedFrom })}</p>}
       <h1>{person.display_name}</h1>
       {can("people.write") && (
         <button type="button" onClick={() => setEditing(!editing)}>
           {editing ? t("cancel") : t("edit")}
         </button>
       )}
-      {editing && (
-        <PersonForm
-          person={person}
-          onSaved={() => {
-            setEditing(false);
-            void load();
-          }}
-        />
-      )}
+      {editing && <PersonForm person={person} onSaved={() => setEditing(false)} />}
       <p className="badges">
         {person.roles.map((role) => (
           <span key={role} className="badge">
-            {t(`role_${role}` as MessageKey)}
+            {label(t, "role", role)}
           </span>
         ))}
         {person.do_not_contact && <strong className="badge warn">{t("doNotContact")}</strong>}
@@ -137,9 +98,9 @@ export function PersonPage() {
         <dt>{t("tag")}</dt>
         <dd>{person.tags.join(", ") || "–"}</dd>
         <dt>{t("language")}</dt>
-        <dd>{person.language}</dd>
+        <dd>{label(t, "language", person.language)}</dd>
         <dt>{t("source")}</dt>
-        <dd>{person.source || "–"}</dd>
+        <dd>{person.source ? label(t, "personSource", person.source) : "–"}</dd>
         {held.household && (
           <>
             <dt>{t("household")}</dt>
@@ -159,20 +120,10 @@ export function PersonPage() {
       <div className="columns">
         <div>
           <h2>{t("timeline")}</h2>
-          {can("people.write") && <ContactForm personId={person.id} onSaved={load} />}
+          {can("people.write") && <ContactForm personId={person.id} />}
           <ol className="timeline" aria-label={t("timeline")}>
             {held.timeline.map((entry, i) => (
-              <li key={i}>
-                <time dateTime={entry.at}>{new Date(entry.at).toLocaleString()}</time>{" "}
-                <span className="badge">{t(`kind_${entry.kind}` as MessageKey)}</span> {entry.summary}
-                {entry.detail?.value_adding === true && <span className="badge">{t("valueAdding")}</span>}
-                {typeof entry.detail?.by === "string" && entry.detail.by && (
-                  <small> · {t("by", { name: entry.detail.by })}</small>
-                )}
-                {typeof entry.detail?.notes === "string" && entry.detail.notes && (
-                  <p className="notes">{entry.detail.notes}</p>
-                )}
-              </li>
+              <TimelineLine key={i} entry={entry} />
             ))}
           </ol>
           {held.timeline.length === 0 && <p>{t("noEntries")}</p>}
@@ -180,16 +131,11 @@ export function PersonPage() {
         <div>
           <h2>{t("consent")}</h2>
           <ConsentTable consent={held.consent} />
-          {can("people.write") && <ConsentForm personId={person.id} onSaved={load} />}
+          {can("people.write") && <ConsentForm personId={person.id} />}
           {can("people.write") && <PreferencesLinkButton personId={person.id} />}
 
           <h2>{t("memberships")}</h2>
-          <Memberships
-            personId={person.id}
-            memberships={held.memberships}
-            canWrite={can("people.write")}
-            onSaved={load}
-          />
+          <Memberships personId={person.id} memberships={held.memberships} canWrite={can("people.write")} />
 
           <h2>{t("gifts")}</h2>
           <Giving
@@ -197,15 +143,52 @@ export function PersonPage() {
             donations={held.donations}
             mandates={held.mandates}
             canWrite={can("people.write")}
-            onSaved={load}
           />
 
-          {can("people.gdpr") && (
-            <Privacy personId={person.id} onErased={() => navigate("/people")} />
-          )}
+          {can("people.gdpr") && <Privacy personId={person.id} onErased={() => navigate("/people")} />}
         </div>
       </div>
     </section>
+  );
+}
+
+/** One timeline line, said in the reader's language from the entry's fields. */
+function TimelineLine({ entry }: { entry: TimelineEntry }) {
+  const t = useT();
+  const format = useFormat();
+  let text = "";
+  switch (entry.kind) {
+    case "interaction":
+      text = `${label(t, "direction", entry.direction ?? "")} · ${label(t, "contact", entry.channel ?? "")}`;
+      if (entry.subject) text += `: ${entry.subject}`;
+      break;
+    case "consent":
+      text =
+        `${label(t, "purpose", entry.purpose ?? "")} · ${label(t, "channel", entry.channel ?? "")}: ` +
+        `${label(t, "consent", entry.status ?? "")} (${label(t, "consentSource", entry.source ?? "")})`;
+      break;
+    case "donation":
+      text = `${format.money(entry.amount_cents ?? 0, entry.currency || "EUR")} · ${label(t, "giftKind", entry.gift_kind ?? "")}`;
+      if (entry.campaign) text += ` · ${entry.campaign}`;
+      break;
+    case "membership":
+      text = t("memberOf", { branch: entry.branch || "–" });
+      if (entry.plan) text += ` (${label(t, "plan", entry.plan)})`;
+      if (entry.until) text += ` ${t("memberUntil", { date: format.date(entry.until) })}`;
+      break;
+    case "case":
+      text = `${entry.reference}: ${entry.subject ?? ""} (${label(t, "caseStatus", entry.status ?? "")}) · ${label(t, "topic", entry.topic ?? "")}`;
+      break;
+  }
+  const detail = entry.detail ?? {};
+  return (
+    <li>
+      <time dateTime={entry.at}>{format.dateTime(entry.at)}</time>{" "}
+      <span className="badge">{label(t, "timeline", entry.kind)}</span> {text}
+      {detail.value_adding === true && <span className="badge">{t("valueAdding")}</span>}
+      {typeof detail.by === "string" && detail.by && <small> · {t("by", { name: detail.by })}</small>}
+      {typeof detail.notes === "string" && detail.notes && <p className="notes">{detail.notes}</p>}
+    </li>
   );
 }
 
@@ -218,29 +201,31 @@ function ConsentTable({ consent }: { consent: ConsentMatrix }) {
       label={t("consent")}
       cell={(p, c) => (
         <td key={c} className={`consent-${state(p, c)}`}>
-          {t(`consent_${state(p, c)}` as MessageKey)}
+          {label(t, "consent", state(p, c))}
         </td>
       )}
     />
   );
 }
 
-function ConsentForm({ personId, onSaved }: { personId: number; onSaved: () => Promise<void> }) {
+function ConsentForm({ personId }: { personId: number }) {
   const t = useT();
   const [purpose, setPurpose] = useState<Purpose>("newsletter");
   const [channel, setChannel] = useState<Channel>("email");
   const [status, setStatus] = useState<"granted" | "withdrawn">("granted");
   const [wording, setWording] = useState("");
-  const [error, setError] = useState("");
+  const record = usePersonChange(personId, () =>
+    unwrap(
+      api.POST("/api/people/{person_id}/consent", {
+        params: { path: { person_id: personId } },
+        body: { purpose, channel, status, wording, source: "staff", source_detail: "" },
+      }),
+    ),
+  );
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    const { error: problem } = await api.POST("/api/people/{person_id}/consent", {
-      params: { path: { person_id: personId } },
-      body: { purpose, channel, status, wording, source: "staff", source_detail: "" },
-    });
-    setError(problem ? problemText(problem, t("saveFailed")) : "");
-    if (!problem) await onSaved();
+    record.mutate(undefined);
   }
 
   return (
@@ -268,58 +253,67 @@ function ConsentForm({ personId, onSaved }: { personId: number; onSaved: () => P
         <option value="withdrawn">{t("consent_withdrawn")}</option>
       </select>
       <input aria-label={t("wording")} placeholder={t("wording")} value={wording} onChange={(e) => setWording(e.target.value)} />
-      <button type="submit">{t("recordConsent")}</button>
-      {error && <p role="alert" className="error">{error}</p>}
+      <button type="submit" disabled={record.isPending}>
+        {t("recordConsent")}
+      </button>
+      <ErrorMessage error={record.error} fallback="saveFailed" />
     </form>
   );
 }
 
 function PreferencesLinkButton({ personId }: { personId: number }) {
   const t = useT();
-  const [url, setUrl] = useState("");
-  async function show() {
-    const { data } = await api.GET("/api/people/{person_id}/consent/link", {
-      params: { path: { person_id: personId } },
-    });
-    if (data) setUrl(`${window.location.origin}${data.url}`);
-  }
-  return url ? (
+  // asked for on a click only: showing the link is an audited read
+  const link = useMutation({
+    mutationFn: () =>
+      unwrap(api.GET("/api/people/{person_id}/consent/link", { params: { path: { person_id: personId } } })),
+  });
+  return link.data ? (
     <p>
-      {t("preferencesLink")}: <input readOnly aria-label={t("preferencesLink")} value={url} size={50} onFocus={(e) => e.target.select()} />
+      {t("preferencesLink")}:{" "}
+      <input
+        readOnly
+        aria-label={t("preferencesLink")}
+        value={`${window.location.origin}${link.data.url}`}
+        size={50}
+        onFocus={(e) => e.target.select()}
+      />
     </p>
   ) : (
     <p>
-      <button type="button" onClick={() => void show()}>
+      <button type="button" disabled={link.isPending} onClick={() => link.mutate()}>
         {t("showPreferencesLink")}
       </button>
+      <ErrorMessage error={link.error} />
     </p>
   );
 }
 
-function ContactForm({ personId, onSaved }: { personId: number; onSaved: () => Promise<void> }) {
+function ContactForm({ personId }: { personId: number }) {
   const t = useT();
   const [channel, setChannel] = useState<ContactChannel>("phone");
   const [direction, setDirection] = useState<"out" | "in">("out");
   const [subject, setSubject] = useState("");
   const [notes, setNotes] = useState("");
   const [valueAdding, setValueAdding] = useState(false);
-  const [error, setError] = useState("");
+  const add = usePersonChange(personId, () =>
+    unwrap(
+      api.POST("/api/people/{person_id}/interactions", {
+        params: { path: { person_id: personId } },
+        body: { channel, direction, subject, notes, value_adding: valueAdding, kind: "" },
+      }),
+    ),
+  );
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    const { error: problem } = await api.POST("/api/people/{person_id}/interactions", {
-      params: { path: { person_id: personId } },
-      body: { channel, direction, subject, notes, value_adding: valueAdding, kind: "" },
+    add.mutate(undefined, {
+      onSuccess: () => {
+        setSubject("");
+        setNotes("");
+        setValueAdding(false);
+      },
     });
-    if (problem) {
-      setError(problemText(problem, t("saveFailed")));
-      return;
-    }
-    setError("");
-    setSubject("");
-    setNotes("");
-    setValueAdding(false);
-    await onSaved();
   }
 
   return (
@@ -340,8 +334,10 @@ function ContactForm({ personId, onSaved }: { personId: number; onSaved: () => P
       <label>
         <input type="checkbox" checked={valueAdding} onChange={(e) => setValueAdding(e.target.checked)} /> {t("valueAdding")}
       </label>
-      <button type="submit">{t("logContact")}</button>
-      {error && <p role="alert" className="error">{error}</p>}
+      <button type="submit" disabled={add.isPending}>
+        {t("logContact")}
+      </button>
+      <ErrorMessage error={add.error} fallback="saveFailed" />
     </form>
   );
 }
@@ -349,17 +345,21 @@ function ContactForm({ personId, onSaved }: { personId: number; onSaved: () => P
 function Privacy({ personId, onErased }: { personId: number; onErased: () => void }) {
   const t = useT();
   const [reason, setReason] = useState("");
-  const [error, setError] = useState("");
+  const queryClient = useQueryClient();
+  const erase = useMutation({
+    mutationFn: () =>
+      unwrap(api.POST("/api/people/{person_id}/erase", { params: { path: { person_id: personId } }, body: { reason } })),
+    onSuccess: () => {
+      // nothing of them stays in the cache; the list no longer holds them
+      queryClient.removeQueries({ queryKey: personKey(personId) });
+      void queryClient.invalidateQueries({ queryKey: PEOPLE_KEY });
+    },
+  });
 
-  async function erase(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     if (!window.confirm(t("eraseConfirm"))) return;
-    const { error: problem } = await api.POST("/api/people/{person_id}/erase", {
-      params: { path: { person_id: personId } },
-      body: { reason },
-    });
-    if (problem) setError(problemText(problem, t("saveFailed")));
-    else onErased();
+    erase.mutate(undefined, { onSuccess: onErased });
   }
 
   return (
@@ -370,12 +370,12 @@ function Privacy({ personId, onErased }: { personId: number; onErased: () => voi
           {t("subjectAccessPdf")}
         </a>
       </p>
-      <form className="inline" onSubmit={erase} aria-label={t("erase")}>
+      <form className="inline" onSubmit={submit} aria-label={t("erase")}>
         <input aria-label={t("eraseReason")} placeholder={t("eraseReason")} value={reason} onChange={(e) => setReason(e.target.value)} />
-        <button type="submit" className="danger">
+        <button type="submit" className="danger" disabled={erase.isPending}>
           {t("erase")}
         </button>
-        {error && <p role="alert" className="error">{error}</p>}
+        <ErrorMessage error={erase.error} fallback="saveFailed" />
       </form>
     </>
   );

@@ -1,7 +1,12 @@
 // Add a person, or change one: names, contact points, address, support and roles.
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useId, useState, type FormEvent, type ReactElement } from "react";
+import { cloneElement } from "react";
 import { useNavigate } from "react-router-dom";
-import { api, problemText, type Person, type Problem } from "../api/client";
+import { api, type Person } from "../api/client";
+import { fieldErrors, PEOPLE_KEY, personKey } from "../api/people";
+import { unwrap } from "../api/query";
+import { ErrorMessage } from "../components/QueryStatus";
 import { useT } from "../i18n";
 
 function list(text: string): string[] {
@@ -33,49 +38,65 @@ export function PersonForm({ person, onSaved }: { person?: Person; onSaved?: (p:
   const [ambassador, setAmbassador] = useState(person?.is_ambassador ?? false);
   const [tags, setTags] = useState((person?.tags ?? []).join(", "));
   const [doNotContact, setDoNotContact] = useState(person?.do_not_contact ?? false);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const queryClient = useQueryClient();
+  const formId = useId();
+  const save = useMutation({
+    mutationFn: (): Promise<Person> => {
+      const body = {
+        first_name: firstName,
+        infix,
+        last_name: lastName,
+        emails: list(emails),
+        phones: list(phones),
+        address: address || null,
+        language,
+        date_of_birth: birth || null,
+        support_level: support ? Number(support) : null,
+        voted_for_us: votedForUs,
+        is_volunteer: volunteer,
+        is_ambassador: ambassador,
+        tags: list(tags),
+      };
+      return person
+        ? unwrap(
+            api.PATCH("/api/people/{person_id}", {
+              params: { path: { person_id: person.id } },
+              body: { ...body, do_not_contact: doNotContact },
+            }),
+          )
+        : unwrap(api.POST("/api/people", { body: { ...body, source: "staff" } }));
+    },
+    onSuccess: async (saved) => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: personKey(saved.id) }),
+        queryClient.invalidateQueries({ queryKey: PEOPLE_KEY }),
+      ]);
+      if (onSaved) onSaved(saved);
+      else navigate(`/people/${saved.id}`);
+    },
+  });
+  const errors = fieldErrors(save.error);
 
-  const fieldError = (key: string) => problem?.errors?.find((e) => e.key === key)?.message;
-
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    const body = {
-      first_name: firstName,
-      infix,
-      last_name: lastName,
-      emails: list(emails),
-      phones: list(phones),
-      address: address || null,
-      language,
-      date_of_birth: birth || null,
-      support_level: support ? Number(support) : null,
-      voted_for_us: votedForUs,
-      is_volunteer: volunteer,
-      is_ambassador: ambassador,
-      tags: list(tags),
-    };
-    const result = person
-      ? await api.PATCH("/api/people/{person_id}", {
-          params: { path: { person_id: person.id } },
-          body: { ...body, do_not_contact: doNotContact },
-        })
-      : await api.POST("/api/people", { body: { ...body, source: "staff" } });
-    if (!result.data) {
-      setProblem(result.error ?? { type: "about:blank", title: "", status: 0, detail: t("saveFailed") });
-      return;
-    }
-    setProblem(null);
-    if (onSaved) onSaved(result.data);
-    else navigate(`/people/${result.data.id}`);
+    save.mutate();
   }
 
-  const field = (key: string, label: string, input: ReactNode) => (
-    <label>
-      {label}
-      {input}
-      {fieldError(key) && <small className="error">{fieldError(key)}</small>}
-    </label>
-  );
+  // each field shows the API's message for it, tied to the input for screen readers
+  const field = (key: string, label: string, input: ReactElement<Record<string, unknown>>) => {
+    const errorId = `${formId}-${key}-error`;
+    return (
+      <label>
+        {label}
+        {cloneElement(input, errors[key] ? { "aria-invalid": true, "aria-describedby": errorId } : {})}
+        {errors[key] && (
+          <small className="error" id={errorId}>
+            {errors[key]}
+          </small>
+        )}
+      </label>
+    );
+  };
 
   return (
     <form className="person-form" onSubmit={submit} aria-label={person ? t("editPerson") : t("newPerson")}>
@@ -93,8 +114,8 @@ export function PersonForm({ person, onSaved }: { person?: Person; onSaved?: (p:
         "language",
         t("language"),
         <select value={language} onChange={(e) => setLanguage(e.target.value as "nl" | "en")}>
-          <option value="nl">Nederlands</option>
-          <option value="en">English</option>
+          <option value="nl">{t("language_nl")}</option>
+          <option value="en">{t("language_en")}</option>
         </select>,
       )}
       {field("date_of_birth", t("dateOfBirth"), <input type="date" value={birth} onChange={(e) => setBirth(e.target.value)} />)}
@@ -127,12 +148,10 @@ export function PersonForm({ person, onSaved }: { person?: Person; onSaved?: (p:
           </label>
         )}
       </fieldset>
-      {problem && (
-        <p role="alert" className="error">
-          {problemText(problem, t("saveFailed"))}
-        </p>
-      )}
-      <button type="submit">{person ? t("save") : t("addPerson")}</button>
+      <ErrorMessage error={save.error} fallback="saveFailed" />
+      <button type="submit" disabled={save.isPending}>
+        {person ? t("save") : t("addPerson")}
+      </button>
     </form>
   );
 }

@@ -1,8 +1,11 @@
 // A person's own preferences page, reached by the signed link in what we send them (no login).
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useContext, useEffect, useState, type FormEvent } from "react";
 import { useParams } from "react-router-dom";
-import { api, problemText, setApiLanguage } from "../api/client";
+import { api } from "../api/client";
+import { unwrap } from "../api/query";
 import type { components } from "../api/schema";
+import { ErrorMessage } from "../components/QueryStatus";
 import { ConsentGrid } from "../ConsentGrid";
 import { LanguageContext, useT } from "../i18n";
 
@@ -13,35 +16,72 @@ export function PreferencesPage() {
   const t = useT();
   const { setLanguage } = useContext(LanguageContext);
   const token = useParams().token ?? "";
-  const [page, setPage] = useState<Page | null>(null);
-  const [wanted, setWanted] = useState<Record<string, boolean>>({});
-  const [never, setNever] = useState(false);
-  const [error, setError] = useState("");
+  const preferences = useQuery({
+    queryKey: ["preferences", token],
+    queryFn: () => unwrap(api.GET("/api/public/preferences/{token}", { params: { path: { token } } })),
+  });
+  const language = preferences.data?.language;
+  // held here, not in the form: the form starts afresh from what was saved
   const [saved, setSaved] = useState(false);
 
-  function show(data: Page) {
-    setPage(data);
-    setNever(data.do_not_contact);
-    setWanted(Object.fromEntries(data.states.map((s) => [`${s.purpose}/${s.channel}`, s.status === "granted"])));
-  }
-
+  // the page speaks the person's own language
   useEffect(() => {
-    api.GET("/api/public/preferences/{token}", { params: { path: { token } } }).then(({ data, error: problem }) => {
-      if (!data) {
-        setError(problemText(problem, t("notFound")));
-        return;
-      }
-      if (data.language === "nl" || data.language === "en") {
-        setLanguage(data.language); // the person's own language
-        setApiLanguage(data.language);
-      }
-      show(data);
-    });
-  }, [token]);
+    if (language === "nl" || language === "en") setLanguage(language);
+  }, [language, setLanguage]);
 
-  async function save(event: FormEvent) {
+  if (!preferences.data) {
+    return (
+      <main className="public">
+        {preferences.error ? (
+          <ErrorMessage error={preferences.error} fallback="notFound" />
+        ) : (
+          <p className="loading">{t("loading")}</p>
+        )}
+      </main>
+    );
+  }
+  // keyed by what was stored: after saving, the form starts again from the saved choices
+  return (
+    <PreferencesForm
+      key={JSON.stringify(preferences.data)}
+      token={token}
+      page={preferences.data}
+      saved={saved}
+      onSaved={setSaved}
+    />
+  );
+}
+
+function PreferencesForm({
+  token,
+  page,
+  saved,
+  onSaved,
+}: {
+  token: string;
+  page: Page;
+  saved: boolean;
+  onSaved: (saved: boolean) => void;
+}) {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const [wanted, setWanted] = useState<Record<string, boolean>>(() =>
+    Object.fromEntries(page.states.map((s) => [`${s.purpose}/${s.channel}`, s.status === "granted"])),
+  );
+  const [never, setNever] = useState(page.do_not_contact);
+  const save = useMutation({
+    mutationFn: (choices: Choice[]) =>
+      unwrap(
+        api.POST("/api/public/preferences/{token}", {
+          params: { path: { token } },
+          body: { choices, do_not_contact: never },
+        }),
+      ),
+    onSuccess: (saved) => queryClient.setQueryData(["preferences", token], saved),
+  });
+
+  function submit(event: FormEvent) {
     event.preventDefault();
-    if (!page) return;
     const choices: Choice[] = page.states
       .filter((s) => (s.status === "granted") !== wanted[`${s.purpose}/${s.channel}`])
       .map((s) => ({
@@ -49,35 +89,15 @@ export function PreferencesPage() {
         channel: s.channel as Choice["channel"],
         status: wanted[`${s.purpose}/${s.channel}`] ? "granted" : "withdrawn",
       }));
-    const { data, error: problem } = await api.POST("/api/public/preferences/{token}", {
-      params: { path: { token } },
-      body: { choices, do_not_contact: never },
-    });
-    if (!data) {
-      setError(problemText(problem, t("saveFailed")));
-      return;
-    }
-    setError("");
-    setSaved(true);
-    show(data);
+    onSaved(false);
+    save.mutate(choices, { onSuccess: () => onSaved(true) });
   }
-
-  if (error) {
-    return (
-      <main className="public">
-        <p role="alert" className="error">
-          {error}
-        </p>
-      </main>
-    );
-  }
-  if (!page) return <p className="loading">{t("loading")}</p>;
 
   return (
     <main className="public">
       <h1>{t("preferencesTitle", { name: page.first_name })}</h1>
       <p>{t("preferencesHelp")}</p>
-      <form onSubmit={save} aria-label={t("preferences")}>
+      <form onSubmit={submit} aria-label={t("preferences")}>
         <ConsentGrid
           cell={(p, c, name) => (
             <td key={c}>
@@ -87,7 +107,7 @@ export function PreferencesPage() {
                 checked={!!wanted[`${p}/${c}`]}
                 disabled={never}
                 onChange={(e) => {
-                  setSaved(false);
+                  onSaved(false);
                   setWanted({ ...wanted, [`${p}/${c}`]: e.target.checked });
                 }}
               />
@@ -99,15 +119,18 @@ export function PreferencesPage() {
             type="checkbox"
             checked={never}
             onChange={(e) => {
-              setSaved(false);
+              onSaved(false);
               setNever(e.target.checked);
             }}
           />{" "}
           {t("neverContact")}
         </label>
         <p>
-          <button type="submit">{t("save")}</button>
+          <button type="submit" disabled={save.isPending}>
+            {t("save")}
+          </button>
         </p>
+        <ErrorMessage error={save.error} fallback="saveFailed" />
         {saved && <p role="status">{t("preferencesSaved")}</p>}
       </form>
     </main>
