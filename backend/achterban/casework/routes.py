@@ -6,7 +6,13 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from achterban.casework import inbox, intake, service
+from achterban.casework import staff
 from achterban.casework.schemas import (
+    AgencyConsent,
+    Assign,
+    Close,
+    Constituent,
+    StaffMember,
     CaseCreate,
     CaseDetail,
     CasePage,
@@ -161,14 +167,58 @@ class CaseController(Controller):
         return await service.read_case(actor, case_id)
 
     @post("/{case_id:int}/close", operation_id="closeCase", guards=WRITE, status_code=200)
-    async def close(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
-        await service.do_transition(actor, case_id, "closed")
+    async def close(
+        self,
+        actor: NamedDependency[Actor],
+        case_id: FromPath[int],
+        data: JSONBody[Close | None] = None,
+    ) -> CaseDetail:
+        """Closing a case with open tasks answers 409 (kind open-tasks) unless confirmed."""
+        confirm = data.confirm_open_tasks if data is not None else False
+        await service.do_transition(actor, case_id, "closed", confirm_open_tasks=confirm)
         return await service.read_case(actor, case_id)
 
     @post("/{case_id:int}/reopen", operation_id="reopenCase", guards=WRITE, status_code=200)
     async def reopen(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
-        await service.do_transition(actor, case_id, "assigned", "reopened")
+        await service.do_reopen(actor, case_id)
         return await service.read_case(actor, case_id)
+
+    @post("/{case_id:int}/resume", operation_id="resumeCase", guards=WRITE, status_code=200)
+    async def resume(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
+        """The agency answered: back to work, the deadline moved by the time waited."""
+        await service.do_resume(actor, case_id)
+        return await service.read_case(actor, case_id)
+
+    @post("/{case_id:int}/assign", operation_id="assignCase", guards=WRITE, status_code=200)
+    async def assign(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[Assign]
+    ) -> CaseDetail:
+        await service.do_assign(actor, case_id, data.assignee_id)
+        return await service.read_case(actor, case_id)
+
+    @post(
+        "/{case_id:int}/agency-consent",
+        operation_id="recordAgencyConsent",
+        guards=WRITE,
+        status_code=200,
+    )
+    async def agency_consent(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[AgencyConsent]
+    ) -> CaseDetail:
+        await service.do_agency_consent(actor, case_id, data.given, data.note)
+        return await service.read_case(actor, case_id)
+
+    @get("/{case_id:int}/constituent", operation_id="getCaseConstituent", guards=READ)
+    async def constituent(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int]
+    ) -> Constituent:
+        """The constituent of a case of the actor's office, wherever they live (audited)."""
+        return await service.read_constituent(actor, case_id)
+
+    @get("/staff", operation_id="listCaseStaff", guards=READ)
+    async def list_staff(self, actor: NamedDependency[Actor]) -> list[StaffMember]:
+        """The colleagues of the actor's office that cases and tasks can go to."""
+        return await staff.of_office(actor.office_id)
 
     @post(
         "/groups/{campaign_key:str}/answer",

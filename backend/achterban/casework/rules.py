@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal
 
 import yaml
 
@@ -65,28 +66,31 @@ class OfficeChoice:
     caseworkers_by_topic: Mapping[str, int] = field(default_factory=dict)
 
 
+RoutingCode = Literal["specialist", "office_queue", "ambiguous", "no_office", "several_offices", "picked"]
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     status: str  # new (triage), triaged (office queue) or assigned
     office_id: int | None
     assignee_id: int | None
     district: str
-    reason: str
+    reason: str  # the stored sentence, for the record
+    code: RoutingCode = "office_queue"  # what the SPA translates
+    count: int = 0  # districts or offices in question, for triage
 
 
 def route(offices: list[OfficeChoice], topic: str, ambiguous: bool, why: str) -> Route:
     """District → the office of its representative; topic → that office's specialist."""
     if ambiguous or len(offices) != 1:
-        problem = (
-            why
-            if ambiguous
-            else (
-                "no staffed office for this address"
-                if not offices
-                else f"{len(offices)} offices could take this case"
-            )
-        )
-        return Route("new", None, None, "", f"triage: {problem}")
+        if ambiguous:
+            code: RoutingCode = "ambiguous"
+            problem = why
+        elif not offices:
+            code, problem = "no_office", "no staffed office for this address"
+        else:
+            code, problem = "several_offices", f"{len(offices)} offices could take this case"
+        return Route("new", None, None, "", f"triage: {problem}", code, len(offices))
     office = offices[0]
     worker = office.caseworkers_by_topic.get(topic)
     if worker is not None:
@@ -96,6 +100,7 @@ def route(offices: list[OfficeChoice], topic: str, ambiguous: bool, why: str) ->
             worker,
             office.district,
             f"{office.district} → office {office.office_id}; {topic} → caseworker {worker}",
+            "specialist",
         )
     return Route(
         "triaged",
@@ -103,4 +108,5 @@ def route(offices: list[OfficeChoice], topic: str, ambiguous: bool, why: str) ->
         None,
         office.district,
         f"{office.district} → office {office.office_id}; no {topic} specialist: office queue",
+        "office_queue",
     )
