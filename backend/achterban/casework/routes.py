@@ -10,6 +10,7 @@ from achterban.casework import staff
 from achterban.casework.schemas import (
     AgencyConsent,
     Assign,
+    Case,
     Close,
     Constituent,
     StaffMember,
@@ -155,9 +156,9 @@ class CaseController(Controller):
     )
     async def route(
         self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[RoutePick]
-    ) -> CaseDetail:
-        await service.do_pick_route(actor, case_id, data.office_id)
-        return await service.read_case(actor, case_id)
+    ) -> Case:
+        """The case as routed; party staff who triaged it see it no more after this."""
+        return await service.do_pick_route(actor, case_id, data.office_id)
 
     @post("/{case_id:int}/resolve", operation_id="resolveCase", guards=WRITE, status_code=200)
     async def resolve(

@@ -32,6 +32,12 @@ def topics() -> dict[str, dict[str, object]]:
     return dict(yaml.safe_load(path.read_text())["topics"])
 
 
+def topic_label(topic: str) -> dict[str, str]:
+    """The topic's name in each language; an unknown code stays itself."""
+    entry = topics().get(topic, {})
+    return {lang: str(entry.get(lang) or topic) for lang in ("nl", "en")}
+
+
 def service_days(topic: str) -> int:
     return int(topics().get(topic, topics()["other"])["days"])  # type: ignore[call-overload]
 

@@ -166,6 +166,7 @@ class Case(msgspec.Struct, kw_only=True):
     assignee_name: str
     status: str
     topic: str
+    topic_label: dict[str, str]  # the topic's name per language (nl, en), from topics.yaml
     subject: str
     description: str
     address: str

@@ -304,6 +304,7 @@ async def schemas(actor: Actor, rows: list[dict[str, Any]], group_size: int = 1)
                 assignee_name=people.get(row["assignee_id"], "") if row["assignee_id"] else "",
                 status=row["status"],
                 topic=row["topic"],
+                topic_label=rules.topic_label(row["topic"]),
                 subject=row["subject"] if seen else "",
                 description=row["description"] if seen else "",
                 address=row["address_raw"] if seen else "",
@@ -567,7 +568,7 @@ async def do_resolve(actor: Actor, case_id: int, resolution: str) -> None:
         await do_transition(actor, case_id, "resolved", resolution)
 
 
-async def do_pick_route(actor: Actor, case_id: int, office_id: int) -> None:
+async def do_pick_route(actor: Actor, case_id: int, office_id: int) -> Case:
     """Triage: staff pick one of the stored candidates, never anything else."""
     async with db.transaction():
         row = await visible_case(actor, case_id)
@@ -599,6 +600,8 @@ async def do_pick_route(actor: Actor, case_id: int, office_id: int) -> None:
         detail = {"code": "picked", "district": allowed[office_id], "office_id": office_id}
         await _log(case_id, actor, "routing", reason, detail)
         await audit.record(actor, "case.route", "case", case_id, {"office": office_id})
+        routed = await CaseRow.select().where(CaseRow.id == case_id).first()
+    return await to_schema(actor, routed)
 
 
 async def do_agency_consent(actor: Actor, case_id: int, given: bool, note: str = "") -> None:
