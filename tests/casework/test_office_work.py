@@ -11,7 +11,7 @@ from achterban.audit.tables import AuditEvent
 from achterban.casework.tables import Case
 from achterban.districts import loaders
 from achterban.districts import service as districts
-from tests.casework.test_casework import _form, _office, _shared_zip
+from tests.casework.test_casework import _office, _shared_zip
 from tests.conftest import make_user, signed_in
 
 
@@ -42,9 +42,7 @@ async def _case(admin_client, **fields) -> dict:
 async def _at(case: dict, office_id: int) -> dict:
     """The case in a given office's queue (routing itself is tested elsewhere; other test
     modules staff offices of the same districts)."""
-    await Case.update({Case.office: office_id, Case.status: "triaged"}).where(
-        Case.id == case["id"]
-    )
+    await Case.update({Case.office: office_id, Case.status: "triaged"}).where(Case.id == case["id"])
     return {**case, "office_id": office_id}
 
 
@@ -134,8 +132,8 @@ async def test_a_case_goes_to_a_colleague_and_the_inbox_shows_and_finds_it(
         ]
         by_reference = (await client.get("/api/cases", params={"q": case["reference"]})).json()
         assert [c["id"] for c in by_reference["items"]] == [case["id"]]
-        task = await client.post(f"/api/cases/{case['id']}/tasks",
-                                 json={"title": "Bellen", "assignee_id": office["worker_b"].id})  # fmt: skip
+        elsewhere = {"title": "Bellen", "assignee_id": office["worker_b"].id}
+        task = await client.post(f"/api/cases/{case['id']}/tasks", json=elsewhere)
         assert task.status_code == 400 and task.json()["errors"][0]["key"] == "assignee_id"
         nobody = await client.post(f"/api/cases/{case['id']}/tasks",
                                    json={"title": "Bellen", "assignee_id": 987654})  # fmt: skip
@@ -163,7 +161,9 @@ async def test_office_staff_open_the_constituent_of_their_case_wherever_they_liv
         seen = await client.get(f"/api/cases/{case['id']}/constituent")
         assert seen.status_code == 200, seen.text
         body = seen.json()
-        assert body["name"] == f"Lies {surname}" and body["emails"] == [f"{surname.lower()}@example.org"]
+        assert body["name"] == f"Lies {surname}" and body["emails"] == [
+            f"{surname.lower()}@example.org"
+        ]
         assert body["phones"] == ["+31612345678"] and "Vismarkt 2" in body["address"]
         assert [c["reference"] for c in body["cases"]] == [case["reference"]]
         reads = await _reads("person.read", person["id"])

@@ -107,7 +107,11 @@ def _dutch(page: Page) -> None:
 
 def _no_english(page: Page, allowed: set[str]) -> None:
     text = page.locator("main").inner_text().lower()
-    found = [w for w in ENGLISH if w not in allowed and re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", text)]
+    found = [
+        w
+        for w in ENGLISH
+        if w not in allowed and re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", text)
+    ]
     assert not found, (found, text)
 
 
@@ -144,9 +148,7 @@ def test_an_organiser_triages_a_case_on_its_routing_only(live_server, desk):
 
 
 @pytest.mark.browser
-def test_a_caseworker_assigns_a_case_to_a_colleague_and_finds_it_in_the_inbox(
-    live_server, desk
-):
+def test_a_caseworker_assigns_a_case_to_a_colleague_and_finds_it_in_the_inbox(live_server, desk):
     surname = f"Vonk{uuid.uuid4().hex[:5]}"
     case = _case(live_server, desk["admin"], name=f"Jet {surname}")
     _put(case["id"], office=desk["a"], status="triaged", assignee_id=None)
@@ -215,9 +217,7 @@ def test_closing_with_open_tasks_asks_first_and_a_referral_needs_consent(live_se
 
 
 @pytest.mark.browser
-def test_a_caseworker_opens_the_constituent_of_their_case_who_lives_elsewhere(
-    live_server, desk
-):
+def test_a_caseworker_opens_the_constituent_of_their_case_who_lives_elsewhere(live_server, desk):
     surname = f"Elders{uuid.uuid4().hex[:5]}"
     admin = desk["admin"]
     with api_client(live_server, admin.email, admin.password) as client:

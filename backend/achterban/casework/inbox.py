@@ -12,8 +12,8 @@ from piccolo.query.functions.aggregate import Count
 from achterban.audit import service as audit
 from achterban.casework import rules, scope
 from achterban.casework.schemas import CasePage
-from achterban.casework.service import now, schemas
 from achterban.casework.tables import Case
+from achterban.casework.views import now, schemas
 from achterban.exports.rules import safe_cell
 from achterban.platform import db
 from achterban.platform.auth import Actor

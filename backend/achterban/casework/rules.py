@@ -72,7 +72,9 @@ class OfficeChoice:
     caseworkers_by_topic: Mapping[str, int] = field(default_factory=dict)
 
 
-RoutingCode = Literal["specialist", "office_queue", "ambiguous", "no_office", "several_offices", "picked"]
+RoutingCode = Literal[
+    "specialist", "office_queue", "ambiguous", "no_office", "several_offices", "picked"
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,8 @@ from typing import Any
 from achterban.casework.tables import Case
 from achterban.people.scope import OFFICE_SCOPED
 from achterban.platform.auth import Actor
+from achterban.platform.errors import Problem
+from achterban.platform.i18n import _
 
 NONE = Case.id == -1
 
@@ -98,3 +100,19 @@ def sees_contents(actor: Actor, row: dict[str, Any]) -> bool:
 
 
 sees_sensitive = sees_contents
+
+
+async def visible_case(actor: Actor, case_id: int) -> dict[str, Any]:
+    row = await Case.select().where(Case.id == case_id).first()
+    if row is None or not can_see(actor, row):
+        raise Problem(404, _("No such case."), kind="not-found")
+    return row
+
+
+async def office_case(actor: Actor, case_id: int) -> dict[str, Any]:
+    """A case whose contents the actor works on: their own office's (404 for anyone else,
+    triage staff of an unrouted case included)."""
+    row = await visible_case(actor, case_id)
+    if not sees_contents(actor, row):
+        raise Problem(404, _("No such case."), kind="not-found")
+    return row
