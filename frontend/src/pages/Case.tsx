@@ -235,7 +235,7 @@ function Lifecycle({ item }: { item: CaseDetail }) {
   const t = useT();
   const [assignee, setAssignee] = useState<number | "">("");
   const [closing, setClosing] = useState(false);
-  const transition = useCaseChange(item.id, (path, status: "waiting" | "triaged") =>
+  const transition = useCaseChange(item.id, (path, status: "waiting" | "triaged" | "assigned") =>
     unwrap(api.POST("/api/cases/{case_id}/transitions", { ...path, body: { status, note: "" } })),
   );
   const assign = useCaseChange(item.id, (path, assignee_id: number) =>
@@ -279,6 +279,11 @@ function Lifecycle({ item }: { item: CaseDetail }) {
         </form>
       )}
       <div className="actions">
+        {(item.status === "new" || item.status === "triaged") && (
+          <button type="button" onClick={() => transition.mutate("assigned")}>
+            {t("caseTakeOn")}
+          </button>
+        )}
         {item.status === "assigned" && (
           <>
             <button type="button" onClick={() => transition.mutate("waiting")}>
