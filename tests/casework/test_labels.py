@@ -1,4 +1,4 @@
-"""Every code the case pages show has words in both languages (frontend/src/messages/casework.ts)."""
+"""Every code the case pages show has words in nl and en (frontend/src/messages/casework.ts)."""
 
 from __future__ import annotations
 
