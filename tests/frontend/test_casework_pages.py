@@ -258,7 +258,14 @@ def test_a_case_page_settles_after_one_audited_read(live_server, desk):
         time.sleep(3)
         assert len(requests) == settled, requests[settled:]
         assert settled <= 4, requests
-    assert _reads("case.read", case["id"]) == before + 1
+        assert _reads("case.read", case["id"]) == before + 1
+
+        page.get_by_role("link", name="← Cases").click()  # the inbox settles too
+        expect(page.get_by_role("link", name=case["reference"])).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        settled = len(requests)
+        time.sleep(2)
+        assert len(requests) == settled, requests[settled:]
 
 
 @pytest.mark.browser
