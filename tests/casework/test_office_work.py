@@ -63,6 +63,7 @@ async def test_an_organiser_triages_on_routing_only_and_then_loses_sight(app, of
                        subject="Overstroming", description="Medisch: astma",
                        name="Res Ident")  # fmt: skip
     assert case["status"] == "new" and case["routing"]["code"] == "ambiguous"
+    assert case["routing"]["count"] == len(case["candidates"]) >= 2  # districts, not offices
     async with signed_in(app, organiser) as client:
         seen = (await client.get(f"/api/cases/{case['id']}")).json()
         assert seen["may_triage"] is True and seen["contents"] is False

@@ -98,7 +98,9 @@ def route(offices: list[OfficeChoice], topic: str, ambiguous: bool, why: str) ->
             code, problem = "no_office", "no staffed office for this address"
         else:
             code, problem = "several_offices", f"{len(offices)} offices could take this case"
-        return Route("new", None, None, "", f"triage: {problem}", code, len(offices))
+        # ambiguous: the count is of districts (the candidates), filled in by the caller
+        count = 0 if code == "ambiguous" else len(offices)
+        return Route("new", None, None, "", f"triage: {problem}", code, count)
     office = offices[0]
     worker = office.caseworkers_by_topic.get(topic)
     if worker is not None:
