@@ -202,6 +202,7 @@ async def seed_cases() -> list[str]:
     groningen, benefits, road, crossing, visa = made[:5]
     await _to(benefits, "assigned")
     await cases.do_transition(SYSTEM, benefits.id, "waiting", "Navraag bij het UWV")
+    await cases.do_agency_consent(SYSTEM, benefits.id, True, "Telefonisch toegestemd")
     await cases.do_add_event(SYSTEM, benefits.id, "referral", "Doorverwezen", agency="UWV")
     await _to(road, "assigned")
     await cases.do_resolve(SYSTEM, road.id, "De gemeente heeft het gat gedicht.")

@@ -127,20 +127,28 @@ async def test_lifecycle_with_deadline_pause_feedback_event_and_reopen(app, offi
         url = f"/api/cases/{case['id']}"
         waiting = (await client.post(url + "/transitions", json={"status": "waiting"})).json()
         assert waiting["status"] == "waiting" and not waiting["overdue"]
-        back = (await client.post(url + "/transitions", json={"status": "assigned"})).json()
-        assert back["due_at"] >= waiting["due_at"]
-        referral = await client.post(
-            url + "/events",
-            json={"kind": "referral", "body": "Naar woningcorporatie", "agency": "Lefier"},
-        )
+        back = (await client.post(url + "/resume")).json()
+        assert back["status"] == "assigned" and back["due_at"] >= waiting["due_at"]
+        assert back["events"][-1]["from_status"] == "waiting"
+        assert back["events"][-1]["actor_name"] == offices["housing_a"].name
+        refer = {"kind": "referral", "body": "Naar woningcorporatie", "agency": "Lefier"}
+        no_consent = await client.post(url + "/events", json=refer)
+        assert no_consent.status_code == 400
+        assert no_consent.json()["type"].endswith(":no-agency-consent")
+        consent = await client.post(url + "/agency-consent", json={"given": True})
+        assert consent.json()["share_with_agencies"] is True
+        referral = await client.post(url + "/events", json=refer)
         assert referral.status_code == 201
+        assert referral.json()["events"][-1]["agency"] == "Lefier"
         await client.post(url + "/events", json={"kind": "note", "body": "Intern: eerder gebeld"})
         await client.post(url + "/tasks", json={"title": "Bel huurder terug"})
         resolved = (
             await client.post(url + "/resolve", json={"resolution": "Schimmel verwijderd"})
         ).json()
         assert resolved["status"] == "resolved" and resolved["resolution"] == "Schimmel verwijderd"
-        closed = (await client.post(url + "/close")).json()
+        asks = await client.post(url + "/close")
+        assert asks.status_code == 409 and asks.json()["open_tasks"] == 1
+        closed = (await client.post(url + "/close", json={"confirm_open_tasks": True})).json()
         assert closed["status"] == "closed" and closed["closed_at"]
         assert any(e["detail"].get("feedback") == "requested" for e in closed["events"])
         refused = await client.post(url + "/transitions", json={"status": "waiting"})
@@ -170,6 +178,8 @@ BODIES = {
     "{task_id:int}": {"done": True},
     "route": {"office_id": 1},
     "resolve": {"resolution": "x"},
+    "assign": {"assignee_id": 1},
+    "agency-consent": {"given": True},
 }
 
 

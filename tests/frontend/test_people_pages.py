@@ -272,7 +272,7 @@ def test_a_caseworker_works_a_case_from_the_inbox_to_closed(live_server, staff_u
         task.click()  # saved, then shown as done
         expect(task).to_be_checked()
 
-        page.get_by_role("button", name="Take on").click()
+        page.get_by_role("button", name="Take it on myself").click()
         expect(page.locator(".badges")).to_contain_text("Assigned")
         resolve = page.get_by_role("form", name="Resolve")
         resolve.get_by_label("Resolution").fill("The corporation will treat the mould.")

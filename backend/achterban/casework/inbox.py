@@ -12,18 +12,18 @@ from piccolo.query.functions.aggregate import Count
 from achterban.audit import service as audit
 from achterban.casework import rules, scope
 from achterban.casework.schemas import CasePage
-from achterban.casework.service import now, to_schema
 from achterban.casework.tables import Case
+from achterban.casework.views import now, schemas
 from achterban.exports.rules import safe_cell
 from achterban.platform import db
 from achterban.platform.auth import Actor
 
 
-def _where(
+async def _where(
     actor: Actor, view: str, topic: str | None, district: str | None, q: str | None
 ) -> list[Any]:
     where: list[Any] = []
-    visible = scope.visible_where(actor)
+    visible = await scope.visible_where(actor)
     if visible is not None:
         where.append(visible)
     if view == "mine":
@@ -38,12 +38,30 @@ def _where(
         where.append(Case.topic == topic)
     if district:
         where.append(Case.district == district)
-    if q:
-        term = q.strip().replace("%", "")
-        # SQLite's LIKE ignores case already; PostgreSQL needs ILIKE
-        match = Case.subject.ilike if db.is_postgres() else Case.subject.like
-        where.append(match(f"%{term}%") | (Case.reference == term.upper()))
+    if q and q.strip():
+        where.append(_search(actor, q))
     return where
+
+
+def _search(actor: Actor, q: str) -> Any:
+    """Reference, subject or the constituent's name, within the office's own cases only:
+    a search must not reveal what a triaged case of another office says."""
+    term = q.strip().replace("%", "").replace("_", " ")
+    # SQLite's LIKE ignores case already; PostgreSQL needs ILIKE
+    pg = db.is_postgres()
+    clause: Any = None
+    for word in term.split()[:6]:
+        pattern = f"%{word}%"
+        fields = [Case.subject, Case.person.first_name, Case.person.infix, Case.person.last_name]
+        matches: Any = None
+        for column in fields:
+            one = column.ilike(pattern) if pg else column.like(pattern)
+            matches = one if matches is None else matches | one
+        clause = matches if clause is None else clause & matches
+    by_reference = Case.reference == term.upper()
+    clause = by_reference if clause is None else clause | by_reference
+    own = scope.office_where(actor)
+    return clause & own if own is not None else clause
 
 
 def _all(clauses: list[Any]) -> Any:
@@ -64,7 +82,7 @@ async def inbox(
     limit: int = 50,
     offset: int = 0,
 ) -> CasePage:
-    base = _where(actor, view, topic, district, q)
+    base = await _where(actor, view, topic, district, q)
     counts = {s: 0 for s in rules.TRANSITIONS}
     for row in (
         await Case.select(Case.status, Count(alias="count")).where(_all(base)).group_by(Case.status)
@@ -76,7 +94,7 @@ async def inbox(
     )
     total = await Case.count().where(_all(clauses))
     await audit.record(actor, "case.list", "case", "", {"view": view, "count": len(rows)})
-    return CasePage(items=[await to_schema(actor, r) for r in rows], total=total, counts=counts)
+    return CasePage(items=await schemas(actor, rows), total=total, counts=counts)
 
 
 COLUMNS = [
@@ -94,8 +112,10 @@ COLUMNS = [
 
 
 async def export(actor: Actor) -> AsyncIterator[bytes]:
+    # the export holds contents (subjects): the office's own cases only
+    own = scope.office_where(actor)
     rows = await Case.select(*[getattr(Case, c) for c in COLUMNS]).where(
-        _all(_where(actor, "all", None, None, None))
+        _all([*(await _where(actor, "all", None, None, None)), *([own] if own is not None else [])])
     )
     await audit.record(actor, "case.export", "case", "", {"count": len(rows)})
     out = io.StringIO()

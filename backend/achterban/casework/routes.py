@@ -5,11 +5,16 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Stream
 
-from achterban.casework import inbox, intake, service
+from achterban.casework import inbox, intake, service, staff, views
 from achterban.casework.schemas import (
+    AgencyConsent,
+    Assign,
+    Case,
     CaseCreate,
     CaseDetail,
     CasePage,
+    Close,
+    Constituent,
     EventCreate,
     GroupAnswer,
     ImportResult,
@@ -17,6 +22,7 @@ from achterban.casework.schemas import (
     PublicCase,
     Resolve,
     RoutePick,
+    StaffMember,
     TaskCreate,
     TaskUpdate,
     Transition,
@@ -74,7 +80,7 @@ class CaseController(Controller):
         self, actor: NamedDependency[Actor], data: JSONBody[CaseCreate]
     ) -> CaseDetail:
         case = await service.do_create_case(actor, data)
-        return await service.read_case(actor, case.id)
+        return await views.read_case(actor, case.id)
 
     @post("/import", operation_id="importCases", guards=WRITE, status_code=200)
     async def import_cases(
@@ -103,7 +109,7 @@ class CaseController(Controller):
 
     @get("/{case_id:int}", operation_id="getCase", guards=READ)
     async def get_case(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
-        return await service.read_case(actor, case_id)
+        return await views.read_case(actor, case_id)
 
     @post(
         "/{case_id:int}/transitions", operation_id="transitionCase", guards=WRITE, status_code=200
@@ -112,7 +118,7 @@ class CaseController(Controller):
         self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[Transition]
     ) -> CaseDetail:
         await service.do_transition(actor, case_id, data.status, data.note)
-        return await service.read_case(actor, case_id)
+        return await views.read_case(actor, case_id)
 
     @post("/{case_id:int}/events", operation_id="addCaseEvent", guards=WRITE)
     async def add_event(
@@ -121,14 +127,14 @@ class CaseController(Controller):
         await service.do_add_event(
             actor, case_id, data.kind, data.body, data.direction, data.channel, data.agency
         )
-        return await service.read_case(actor, case_id)
+        return await views.read_case(actor, case_id)
 
     @post("/{case_id:int}/tasks", operation_id="addCaseTask", guards=WRITE)
     async def add_task(
         self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[TaskCreate]
     ) -> CaseDetail:
         await service.do_add_task(actor, case_id, data.title, data.assignee_id, data.due_at)
-        return await service.read_case(actor, case_id)
+        return await views.read_case(actor, case_id)
 
     @patch("/{case_id:int}/tasks/{task_id:int}", operation_id="updateCaseTask", guards=WRITE)
     async def update_task(
@@ -139,7 +145,7 @@ class CaseController(Controller):
         data: JSONBody[TaskUpdate],
     ) -> CaseDetail:
         await service.do_update_task(actor, case_id, task_id, data.done)
-        return await service.read_case(actor, case_id)
+        return await views.read_case(actor, case_id)
 
     @post(
         "/{case_id:int}/route",
@@ -149,26 +155,70 @@ class CaseController(Controller):
     )
     async def route(
         self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[RoutePick]
-    ) -> CaseDetail:
-        await service.do_pick_route(actor, case_id, data.office_id)
-        return await service.read_case(actor, case_id)
+    ) -> Case:
+        """The case as routed; party staff who triaged it see it no more after this."""
+        return await service.do_pick_route(actor, case_id, data.office_id)
 
     @post("/{case_id:int}/resolve", operation_id="resolveCase", guards=WRITE, status_code=200)
     async def resolve(
         self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[Resolve]
     ) -> CaseDetail:
         await service.do_resolve(actor, case_id, data.resolution)
-        return await service.read_case(actor, case_id)
+        return await views.read_case(actor, case_id)
 
     @post("/{case_id:int}/close", operation_id="closeCase", guards=WRITE, status_code=200)
-    async def close(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
-        await service.do_transition(actor, case_id, "closed")
-        return await service.read_case(actor, case_id)
+    async def close(
+        self,
+        actor: NamedDependency[Actor],
+        case_id: FromPath[int],
+        data: JSONBody[Close | None] = None,
+    ) -> CaseDetail:
+        """Closing a case with open tasks answers 409 (kind open-tasks) unless confirmed."""
+        confirm = data.confirm_open_tasks if data is not None else False
+        await service.do_transition(actor, case_id, "closed", confirm_open_tasks=confirm)
+        return await views.read_case(actor, case_id)
 
     @post("/{case_id:int}/reopen", operation_id="reopenCase", guards=WRITE, status_code=200)
     async def reopen(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
-        await service.do_transition(actor, case_id, "assigned", "reopened")
-        return await service.read_case(actor, case_id)
+        await service.do_reopen(actor, case_id)
+        return await views.read_case(actor, case_id)
+
+    @post("/{case_id:int}/resume", operation_id="resumeCase", guards=WRITE, status_code=200)
+    async def resume(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
+        """The agency answered: back to work, the deadline moved by the time waited."""
+        await service.do_resume(actor, case_id)
+        return await views.read_case(actor, case_id)
+
+    @post("/{case_id:int}/assign", operation_id="assignCase", guards=WRITE, status_code=200)
+    async def assign(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[Assign]
+    ) -> CaseDetail:
+        await service.do_assign(actor, case_id, data.assignee_id)
+        return await views.read_case(actor, case_id)
+
+    @post(
+        "/{case_id:int}/agency-consent",
+        operation_id="recordAgencyConsent",
+        guards=WRITE,
+        status_code=200,
+    )
+    async def agency_consent(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[AgencyConsent]
+    ) -> CaseDetail:
+        await service.do_agency_consent(actor, case_id, data.given, data.note)
+        return await views.read_case(actor, case_id)
+
+    @get("/{case_id:int}/constituent", operation_id="getCaseConstituent", guards=READ)
+    async def constituent(
+        self, actor: NamedDependency[Actor], case_id: FromPath[int]
+    ) -> Constituent:
+        """The constituent of a case of the actor's office, wherever they live (audited)."""
+        return await views.read_constituent(actor, case_id)
+
+    @get("/staff", operation_id="listCaseStaff", guards=READ)
+    async def list_staff(self, actor: NamedDependency[Actor]) -> list[StaffMember]:
+        """The colleagues of the actor's office that cases and tasks can go to."""
+        return await staff.of_office(actor.office_id)
 
     @post(
         "/groups/{campaign_key:str}/answer",

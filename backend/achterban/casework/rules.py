@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal
 
 import yaml
 
@@ -29,6 +30,12 @@ TRANSITIONS = {
 def topics() -> dict[str, dict[str, object]]:
     path = get_settings().campaigns_dir / "casework" / "topics.yaml"
     return dict(yaml.safe_load(path.read_text())["topics"])
+
+
+def topic_label(topic: str) -> dict[str, str]:
+    """The topic's name in each language; an unknown code stays itself."""
+    entry = topics().get(topic, {})
+    return {lang: str(entry.get(lang) or topic) for lang in ("nl", "en")}
 
 
 def service_days(topic: str) -> int:
@@ -65,28 +72,35 @@ class OfficeChoice:
     caseworkers_by_topic: Mapping[str, int] = field(default_factory=dict)
 
 
+RoutingCode = Literal[
+    "specialist", "office_queue", "ambiguous", "no_office", "several_offices", "picked"
+]
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     status: str  # new (triage), triaged (office queue) or assigned
     office_id: int | None
     assignee_id: int | None
     district: str
-    reason: str
+    reason: str  # the stored sentence, for the record
+    code: RoutingCode = "office_queue"  # what the SPA translates
+    count: int = 0  # districts or offices in question, for triage
 
 
 def route(offices: list[OfficeChoice], topic: str, ambiguous: bool, why: str) -> Route:
     """District → the office of its representative; topic → that office's specialist."""
     if ambiguous or len(offices) != 1:
-        problem = (
-            why
-            if ambiguous
-            else (
-                "no staffed office for this address"
-                if not offices
-                else f"{len(offices)} offices could take this case"
-            )
-        )
-        return Route("new", None, None, "", f"triage: {problem}")
+        if ambiguous:
+            code: RoutingCode = "ambiguous"
+            problem = why
+        elif not offices:
+            code, problem = "no_office", "no staffed office for this address"
+        else:
+            code, problem = "several_offices", f"{len(offices)} offices could take this case"
+        # ambiguous: the count is of districts (the candidates), filled in by the caller
+        count = 0 if code == "ambiguous" else len(offices)
+        return Route("new", None, None, "", f"triage: {problem}", code, count)
     office = offices[0]
     worker = office.caseworkers_by_topic.get(topic)
     if worker is not None:
@@ -96,6 +110,7 @@ def route(offices: list[OfficeChoice], topic: str, ambiguous: bool, why: str) ->
             worker,
             office.district,
             f"{office.district} → office {office.office_id}; {topic} → caseworker {worker}",
+            "specialist",
         )
     return Route(
         "triaged",
@@ -103,4 +118,5 @@ def route(offices: list[OfficeChoice], topic: str, ambiguous: bool, why: str) ->
         None,
         office.district,
         f"{office.district} → office {office.office_id}; no {topic} specialist: office queue",
+        "office_queue",
     )

@@ -77,21 +77,80 @@ class GroupAnswer(Input):
     channel: str = "email"
 
 
+class Assign(Input):
+    assignee_id: int
+
+
+class Close(Input):
+    confirm_open_tasks: bool = False  # closing with open tasks asks first
+
+
+class AgencyConsent(Input):
+    """The constituent agreed (or no longer agrees) that their details go to agencies."""
+
+    given: bool
+    note: str = ""
+
+
+EventKind = Literal[
+    "note", "correspondence", "referral", "status", "routing", "assignment", "consent"
+]
+
+
+class Routing(msgspec.Struct, kw_only=True):
+    """A routing decision as data: the SPA words it in the reader's language."""
+
+    code: str  # specialist, office_queue, ambiguous, no_office, several_offices, picked
+    district: str = ""
+    office_id: int | None = None
+    office_name: str = ""
+    assignee_id: int | None = None
+    assignee_name: str = ""
+    count: int = 0  # districts or offices in question
+
+
+class CandidateOffice(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+
+
+class Candidate(msgspec.Struct, kw_only=True):
+    district: str
+    name: str
+    office_ids: list[int]
+    offices: list[CandidateOffice]
+    note: str = ""
+
+
+class StaffMember(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    role: str
+
+
 class CaseEvent(msgspec.Struct, kw_only=True):
     id: int
-    kind: str
+    kind: str  # one of EventKind
     direction: str
     channel: str
     body: str
-    detail: dict[str, Any]
     actor_id: int | None
+    actor_name: str  # "" for the system (the public form, routing on arrival)
     at: datetime
+    from_status: str | None = None
+    to_status: str | None = None
+    agency: str = ""
+    assignee_name: str = ""
+    consent: bool | None = None
+    routing: Routing | None = None
+    detail: dict[str, Any] = {}
 
 
 class CaseTask(msgspec.Struct, kw_only=True):
     id: int
     title: str
     assignee_id: int | None
+    assignee_name: str
     due_at: datetime | None
     done_at: datetime | None
 
@@ -99,16 +158,20 @@ class CaseTask(msgspec.Struct, kw_only=True):
 class Case(msgspec.Struct, kw_only=True):
     id: int
     reference: str
-    person_id: int | None
+    person_id: int | None  # None also when the actor may not read the case's contents
+    constituent_name: str
     office_id: int | None
+    office_name: str
     assignee_id: int | None
+    assignee_name: str
     status: str
     topic: str
+    topic_label: dict[str, str]  # the topic's name per language (nl, en), from topics.yaml
     subject: str
     description: str
     address: str
     district: str
-    candidates: list[dict[str, Any]]
+    candidates: list[Candidate]
     language: str
     channel: str
     share_with_agencies: bool
@@ -121,11 +184,39 @@ class Case(msgspec.Struct, kw_only=True):
     created_at: datetime
     closed_at: datetime | None
     routing_reason: str
+    routing: Routing | None
+    contents: bool  # False: routing only (triage by party staff)
 
 
 class CaseDetail(Case, kw_only=True):
+    """The case page's one overview: one view of a case is one audited read."""
+
     events: list[CaseEvent]
     tasks: list[CaseTask]
+    open_tasks: int
+    staff: list[StaffMember]  # colleagues of the case's office, to assign to
+    may_triage: bool
+
+
+class ConstituentCase(msgspec.Struct, kw_only=True):
+    id: int
+    reference: str
+    subject: str
+    status: str
+    topic: str
+    created_at: datetime
+
+
+class Constituent(msgspec.Struct, kw_only=True):
+    """The constituent of a case as its office sees them."""
+
+    person_id: int
+    name: str
+    emails: list[str]
+    phones: list[str]
+    address: str
+    language: str
+    cases: list[ConstituentCase]  # their cases of this office
 
 
 class CasePage(msgspec.Struct, kw_only=True):

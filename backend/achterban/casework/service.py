@@ -1,22 +1,32 @@
 """Cases: intake (public, staff, batch), routing with a stored reason, the lifecycle,
-the case log and tasks. Every read and write is audited; scope is in ``scope.py``."""
+the case log and tasks. Every read and write is audited; scope is in ``scope.py``, what
+the pages read in ``views.py`` (its reads are named here too, for other domains)."""
 
 from __future__ import annotations
 
-import json
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from achterban.audit import service as audit
-from achterban.casework import routing, rules, scope
-from achterban.casework.schemas import Case, CaseCreate, CaseDetail, CaseEvent, CaseTask
+from achterban.casework import routing, rules, scope, staff
+from achterban.casework.schemas import Case, CaseCreate
+from achterban.casework.scope import office_case, visible_case
 from achterban.casework.tables import Case as CaseRow
 from achterban.casework.tables import CaseEvent as EventRow
 from achterban.casework.tables import CaseTask as TaskRow
 from achterban.casework.tables import RoutingDecision
+from achterban.casework.views import (
+    _json,
+    cases_of_person,
+    now,
+    read_case,
+    read_constituent,
+    to_schema,
+)
 from achterban.districts import service as districts
 from achterban.people import normalise
+from achterban.people import scope as people_scope
 from achterban.people import service as people
 from achterban.people.schemas import PersonCreate
 from achterban.people.tables import ContactPoint
@@ -24,16 +34,6 @@ from achterban.platform import db
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _json(value: Any, default: Any) -> Any:
-    return (
-        json.loads(value) if isinstance(value, str) else (value if value is not None else default)
-    )
 
 
 def new_reference() -> str:
@@ -94,6 +94,8 @@ async def _person_for(actor: Actor, data: CaseCreate) -> int | None:
 
 async def do_create_case(actor: Actor, data: CaseCreate) -> CaseRow:
     """Create and route a case; the routing decision is stored with its reason."""
+    if people_scope.reaches_nobody(actor):  # office staff without an office create nothing
+        raise Problem(403, _("Your account has no office yet."), kind="out-of-scope")
     check_topic(data.topic)
     resolution = await districts.resolve(data.address)
     choices, candidates = await routing.choices(resolution)
@@ -133,7 +135,20 @@ async def do_create_case(actor: Actor, data: CaseCreate) -> CaseRow:
             actor_id=actor.user_id,
             at=stamp,
         ).save()
-        await _log(case.id, actor, "routing", routed.reason, {"status": routed.status})
+        await _log(
+            case.id,
+            actor,
+            "routing",
+            routed.reason,
+            {
+                "status": routed.status,
+                "code": routed.code,
+                "district": routed.district,
+                "office_id": routed.office_id,
+                "assignee_id": routed.assignee_id,
+                "count": routed.count or len(candidates),
+            },
+        )
         await audit.record(actor, "case.create", "case", case.id, {"status": routed.status})
     return case
 
@@ -159,112 +174,42 @@ async def _log(
     ).save()
 
 
-async def visible_case(actor: Actor, case_id: int) -> dict[str, Any]:
-    row = await CaseRow.select().where(CaseRow.id == case_id).first()
-    if row is None or not scope.can_see(actor, row):
-        raise Problem(404, _("No such case."), kind="not-found")
-    return row
-
-
-async def cases_of_person(actor: Actor, person_id: int) -> list[dict[str, Any]]:
-    """The person's cases this actor may see (for their timeline); each read is audited."""
-    if not actor.has("cases.read"):
-        return []
-    query = CaseRow.select(
-        CaseRow.id, CaseRow.reference, CaseRow.subject, CaseRow.status, CaseRow.topic,
-        CaseRow.created_at,
-    ).where(CaseRow.person == person_id)  # fmt: skip
-    clause = scope.visible_where(actor)
-    if clause is not None:
-        query = query.where(clause)
-    rows = await query.order_by(CaseRow.id)
-    for row in rows:
-        await audit.record(actor, "case.read", "case", row["id"], {"view": "person timeline"})
-    return rows
-
-
-async def to_schema(actor: Actor, row: dict[str, Any], group_size: int = 1) -> Case:
-    decision = (
-        await RoutingDecision.select(RoutingDecision.reason)
-        .where(RoutingDecision.case == row["id"])
-        .order_by(RoutingDecision.id, ascending=False)
-        .first()
-    )
-    return Case(
-        id=row["id"],
-        reference=row["reference"],
-        person_id=row["person"],
-        office_id=row["office"],
-        assignee_id=row["assignee_id"],
-        status=row["status"],
-        topic=row["topic"],
-        subject=row["subject"],
-        description=row["description"],
-        address=row["address_raw"],
-        district=row["district"],
-        candidates=_json(row["candidates"], []),
-        language=row["language"],
-        channel=row["channel"],
-        share_with_agencies=row["share_with_agencies"],
-        sensitive=_json(row["sensitive"], {}) if scope.sees_sensitive(actor, row) else None,
-        campaign_key=row["campaign_key"],
-        group_size=group_size,
-        due_at=row["due_at"],
-        overdue=rules.is_overdue(row["status"], row["due_at"], now()),
-        resolution=row["resolution"],
-        created_at=row["created_at"],
-        closed_at=row["closed_at"],
-        routing_reason=decision["reason"] if decision else "",
+def _refuse_transition(current: str, target: str) -> Problem:
+    return Problem(
+        409,
+        _("A case cannot go from {current} to {target}."),
+        kind="transition",
+        values={"current": current, "target": target},
     )
 
 
-async def read_case(actor: Actor, case_id: int) -> CaseDetail:
-    row = await visible_case(actor, case_id)
-    await audit.record(actor, "case.read", "case", case_id)
-    events = await EventRow.select().where(EventRow.case == case_id).order_by(EventRow.id)
-    tasks = await TaskRow.select().where(TaskRow.case == case_id).order_by(TaskRow.id)
-    group = await CaseRow.count().where(CaseRow.campaign_key == row["campaign_key"])
-    base = await to_schema(actor, row, group)
-    return CaseDetail(
-        **{f: getattr(base, f) for f in base.__struct_fields__},
-        events=[
-            CaseEvent(
-                id=e["id"],
-                kind=e["kind"],
-                direction=e["direction"],
-                channel=e["channel"],
-                body=e["body"],
-                detail=_json(e["detail"], {}),
-                actor_id=e["actor_id"],
-                at=e["at"],
-            )
-            for e in events
-        ],
-        tasks=[
-            CaseTask(
-                id=t["id"],
-                title=t["title"],
-                assignee_id=t["assignee_id"],
-                due_at=t["due_at"],
-                done_at=t["done_at"],
-            )
-            for t in tasks
-        ],
-    )
-
-
-async def do_transition(actor: Actor, case_id: int, status: str, note: str = "") -> None:
+async def do_transition(
+    actor: Actor,
+    case_id: int,
+    status: str,
+    note: str = "",
+    *,
+    assignee_id: int | None = None,
+    confirm_open_tasks: bool = False,
+) -> None:
     async with db.transaction():
-        row = await visible_case(actor, case_id)
+        row = await office_case(actor, case_id)
         if not rules.allowed(row["status"], status):
-            raise Problem(
-                409,
-                _("A case cannot go from {current} to {target}."),
-                kind="transition",
-                values={"current": row["status"], "target": status},
-            )
+            raise _refuse_transition(row["status"], status)
         if status in ("assigned", "triaged", "waiting", "resolved") and row["office"] is None:
             raise Problem(409, _("Route the case to an office first."), kind="transition")
+        if status == "closed" and not confirm_open_tasks:
+            open_tasks = await TaskRow.count().where(
+                (TaskRow.case == case_id) & TaskRow.done_at.is_null()
+            )
+            if open_tasks:
+                raise Problem(
+                    409,
+                    _("This case has {count} open tasks. Close it anyway?"),
+                    kind="open-tasks",
+                    values={"count": open_tasks},
+                    open_tasks=open_tasks,
+                )
         stamp = now()
         values: dict[Any, Any] = {CaseRow.status: status, CaseRow.updated_at: stamp}
         if status == "waiting":
@@ -275,31 +220,76 @@ async def do_transition(actor: Actor, case_id: int, status: str, note: str = "")
                 (stamp - row["paused_at"]).total_seconds()
             )
             values[CaseRow.paused_at] = None
-        if status == "assigned" and row["assignee_id"] is None:
+        if assignee_id is not None:
+            values[CaseRow.assignee_id] = assignee_id
+        elif status == "assigned" and row["assignee_id"] is None:
             values[CaseRow.assignee_id] = actor.user_id
         if status == "closed":
             values[CaseRow.closed_at] = stamp
         if row["status"] in ("resolved", "closed") and status in ("assigned", "triaged"):
             values[CaseRow.closed_at] = None
         await CaseRow.update(values).where(CaseRow.id == case_id)
-        detail = {"from": row["status"], "to": status}
+        detail: dict[str, Any] = {"from": row["status"], "to": status}
         if status == "closed":
             detail["feedback"] = "requested"  # the feedback loop picks this up
+        if assignee_id is not None:
+            detail["to_assignee"] = assignee_id
         await _log(case_id, actor, "status", note, detail)
         await audit.record(actor, f"case.{status}", "case", case_id, detail)
 
 
+async def do_assign(actor: Actor, case_id: int, assignee_id: int) -> None:
+    """Give the case to a colleague of its office (from the office queue, or to another)."""
+    async with db.transaction():
+        row = await office_case(actor, case_id)
+        if not await staff.is_colleague(row["office"], assignee_id):
+            raise Problem(
+                400,
+                _("Assign the case to a colleague of its office."),
+                kind="validation",
+                errors=[{"key": "assignee_id", "message": "not a colleague of this office"}],
+            )
+        if row["status"] in ("new", "triaged"):
+            await do_transition(actor, case_id, "assigned", assignee_id=assignee_id)
+            return
+        if row["status"] not in ("assigned", "waiting"):
+            raise _refuse_transition(row["status"], "assigned")
+        await CaseRow.update({CaseRow.assignee_id: assignee_id, CaseRow.updated_at: now()}).where(
+            CaseRow.id == case_id
+        )
+        detail = {"from_assignee": row["assignee_id"], "to_assignee": assignee_id}
+        await _log(case_id, actor, "assignment", "", detail)
+        await audit.record(actor, "case.assign", "case", case_id, detail)
+
+
+async def do_resume(actor: Actor, case_id: int) -> None:
+    """The agency answered: the case is worked on again and its deadline moves on."""
+    row = await office_case(actor, case_id)
+    if row["status"] != "waiting":
+        raise _refuse_transition(row["status"], "assigned")
+    await do_transition(actor, case_id, "assigned", "resumed")
+
+
+async def do_reopen(actor: Actor, case_id: int) -> None:
+    row = await office_case(actor, case_id)
+    if row["status"] not in ("resolved", "closed"):
+        raise _refuse_transition(row["status"], "assigned")
+    await do_transition(actor, case_id, "assigned", "reopened")
+
+
 async def do_resolve(actor: Actor, case_id: int, resolution: str) -> None:
     async with db.transaction():
-        await visible_case(actor, case_id)
+        await office_case(actor, case_id)
         await CaseRow.update({CaseRow.resolution: resolution}).where(CaseRow.id == case_id)
         await do_transition(actor, case_id, "resolved", resolution)
 
 
-async def do_pick_route(actor: Actor, case_id: int, office_id: int) -> None:
+async def do_pick_route(actor: Actor, case_id: int, office_id: int) -> Case:
     """Triage: staff pick one of the stored candidates, never anything else."""
     async with db.transaction():
         row = await visible_case(actor, case_id)
+        if not scope.triages(actor, row):
+            raise Problem(409, _("This case is not waiting in triage."), kind="not-in-triage")
         candidates = _json(row["candidates"], [])
         allowed = {o: c["district"] for c in candidates for o in c.get("office_ids", [])}
         if office_id not in allowed:
@@ -323,8 +313,23 @@ async def do_pick_route(actor: Actor, case_id: int, office_id: int) -> None:
             actor_id=actor.user_id,
             at=now(),
         ).save()
-        await _log(case_id, actor, "routing", reason)
+        detail = {"code": "picked", "district": allowed[office_id], "office_id": office_id}
+        await _log(case_id, actor, "routing", reason, detail)
         await audit.record(actor, "case.route", "case", case_id, {"office": office_id})
+    return await to_schema(
+        actor, {**row, **{"office": office_id, "status": "triaged", "district": allowed[office_id]}}
+    )
+
+
+async def do_agency_consent(actor: Actor, case_id: int, given: bool, note: str = "") -> None:
+    """Record that the constituent agreed (or withdrew) to share their details with agencies."""
+    async with db.transaction():
+        await office_case(actor, case_id)
+        await CaseRow.update({CaseRow.share_with_agencies: given, CaseRow.updated_at: now()}).where(
+            CaseRow.id == case_id
+        )
+        await _log(case_id, actor, "consent", note, {"consent": given})
+        await audit.record(actor, "case.agency_consent", "case", case_id, {"given": given})
 
 
 async def do_add_event(
@@ -337,7 +342,7 @@ async def do_add_event(
     agency: str = "",
 ) -> None:
     async with db.transaction():
-        await visible_case(actor, case_id)
+        row = await office_case(actor, case_id)
         if kind == "correspondence" and direction not in ("in", "out"):
             raise Problem(
                 400,
@@ -352,6 +357,16 @@ async def do_add_event(
                 kind="validation",
                 errors=[{"key": "agency", "message": "required"}],
             )
+        if kind == "referral" and not row["share_with_agencies"]:
+            raise Problem(
+                400,
+                _(
+                    "The constituent has not agreed to share their details with agencies. "
+                    "Record their consent first."
+                ),
+                kind="no-agency-consent",
+                errors=[{"key": "agency", "message": "no consent to share with agencies"}],
+            )
         await _log(
             case_id, actor, kind, body, {"agency": agency} if agency else {}, direction, channel
         )
@@ -359,11 +374,22 @@ async def do_add_event(
         await audit.record(actor, f"case.{kind}", "case", case_id)
 
 
+async def _check_task_assignee(row: dict[str, Any], assignee_id: int | None) -> None:
+    if assignee_id is not None and not await staff.is_colleague(row["office"], assignee_id):
+        raise Problem(
+            400,
+            _("A task goes to a colleague of the case's office."),
+            kind="validation",
+            errors=[{"key": "assignee_id", "message": "not a colleague of this office"}],
+        )
+
+
 async def do_add_task(
     actor: Actor, case_id: int, title: str, assignee_id: int | None, due_at: datetime | None
 ) -> None:
     async with db.transaction():
-        await visible_case(actor, case_id)
+        row = await office_case(actor, case_id)
+        await _check_task_assignee(row, assignee_id)
         await TaskRow(
             case=case_id, title=title, assignee_id=assignee_id, due_at=due_at, created_at=now()
         ).save()
@@ -372,7 +398,7 @@ async def do_add_task(
 
 async def do_update_task(actor: Actor, case_id: int, task_id: int, done: bool) -> None:
     async with db.transaction():
-        await visible_case(actor, case_id)
+        await office_case(actor, case_id)
         if not await TaskRow.exists().where((TaskRow.id == task_id) & (TaskRow.case == case_id)):
             raise Problem(404, _("No such task."), kind="not-found")
         await TaskRow.update({TaskRow.done_at: now() if done else None}).where(
@@ -384,10 +410,10 @@ async def do_update_task(actor: Actor, case_id: int, task_id: int, done: bool) -
 
 
 async def do_answer_group(actor: Actor, campaign_key: str, body: str, channel: str) -> int:
-    """One answer to every case of a campaign group in the actor's reach."""
+    """One answer to every case of a campaign group in the actor's own office."""
     where = CaseRow.campaign_key == campaign_key
-    visible = scope.visible_where(actor)
-    rows = await CaseRow.select(CaseRow.id).where(where & visible if visible is not None else where)
+    own = scope.office_where(actor)
+    rows = await CaseRow.select(CaseRow.id).where(where & own if own is not None else where)
     async with db.transaction():
         for row in rows:
             await _log(
@@ -395,3 +421,8 @@ async def do_answer_group(actor: Actor, campaign_key: str, body: str, channel: s
             )
             await audit.record(actor, "case.group_answer", "case", row["id"])
     return len(rows)
+
+
+__all__ = [
+    "cases_of_person", "now", "office_case", "read_case", "read_constituent", "visible_case",
+]  # fmt: skip

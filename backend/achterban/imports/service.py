@@ -18,6 +18,7 @@ from achterban.imports import mapping, reader, records
 from achterban.imports.schemas import ImportStatus, ImportSummary, Issue, IssuePage, Preview
 from achterban.imports.tables import ImportIssue
 from achterban.people import bulk
+from achterban.people import scope as people_scope
 from achterban.platform import bulk as fast
 from achterban.platform import db, jobs
 from achterban.platform.auth import Actor
@@ -75,6 +76,8 @@ async def start_import(
     source: str = "", *, wake: bool = True,
 ) -> str:  # fmt: skip
     """Keep a copy of the file and record the import job; a worker picks it up after commit."""
+    if people_scope.reaches_nobody(actor):  # a regional organiser without regions
+        raise Problem(403, _("Your account has no regions or office yet."), kind="out-of-scope")
     headers, columns = prepare(path, overrides)
     key = f"import_people:{uuid.uuid4().hex}"
     stored = upload_dir() / f"{key.split(':')[1]}.csv"
@@ -238,7 +241,7 @@ async def status(actor: Actor, key: str) -> ImportStatus:
 async def recent(actor: Actor, limit: int = 20) -> list[ImportSummary]:
     """The latest imports this actor may see: their own, or everyone's for national staff."""
     query = JobRun.select().where(JobRun.name == "import_people")
-    if not (actor.has("*") or actor.is_national):
+    if not (people_scope.is_national(actor)):
         query = query.where(JobRun.actor_id == actor.user_id)
     rows = await query.order_by(JobRun.id, ascending=False).limit(limit).output(load_json=True)
     result = []
@@ -315,4 +318,4 @@ async def purge_leftovers(now: datetime | None = None) -> dict[str, int]:
 
 
 def _may_see(actor: Actor, owner: int | None) -> bool:
-    return actor.has("*") or actor.is_national or owner == actor.user_id
+    return people_scope.is_national(actor) or owner == actor.user_id

@@ -124,11 +124,22 @@ async def _set_tags(person_id: int, tags: list[str]) -> None:
 
 
 def _check_scope(actor: Actor, values: dict[str, Any]) -> None:
-    if actor.regions and values.get("region") not in actor.regions:
+    if not scope.may_create_in(actor, values.get("region")):
         raise Problem(
             403,
             _("This address lies outside your regions."),
             kind="out-of-scope",
+        )
+
+
+async def _check_point_person(actor: Actor, user_id: int | None) -> None:
+    """A point person is a colleague within the actor's own scope, never another office's."""
+    if user_id is not None and not await scope.staff_in_reach(actor, user_id):
+        raise Problem(
+            400,
+            _("The point person must be a colleague within your reach."),
+            kind="validation",
+            errors=[{"key": "point_person_id", "message": "not a colleague within your reach"}],
         )
 
 
@@ -141,6 +152,7 @@ async def do_create_person(
     phones = clean_phones(data.phones, place["country"] or (data.country or "NL"))
     tags = clean_tags(data.tags)
     _check_scope(actor, place)
+    await _check_point_person(actor, data.point_person_id)
     key = place.pop("_household_key")
     stamp = now()
     async with db.transaction():
@@ -327,6 +339,7 @@ async def do_update_person(actor: Actor, person_id: int, data: PersonPatch) -> P
                     value.strip() if isinstance(value, str) else value
                 )
         if "point_person_id" in changes:
+            await _check_point_person(actor, changes["point_person_id"])
             values[PersonRow.point_person] = changes["point_person_id"]
         if {"first_name", "infix", "last_name"} & changes.keys():
             merged: dict[str, Any] = {

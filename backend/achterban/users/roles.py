@@ -21,7 +21,8 @@ ROLES: dict[str, frozenset[str]] = {
         }
     ),
     "representative": frozenset(
-        {"cases.read", "cases.write", "people.read", "tasks.read", "tasks.write", "metrics.read"}
+        {"cases.read", "cases.write", "cases.triage", "people.read", "tasks.read", "tasks.write",
+         "metrics.read"}
     ),
     "caseworker": frozenset({"cases.read", "cases.write", "tasks.read", "tasks.write"}),
     "volunteer": frozenset({"tasks.read"}),

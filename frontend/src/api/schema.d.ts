@@ -193,6 +193,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListStaff */
+        get: operations["listCaseStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}": {
         parameters: {
             query?: never;
@@ -210,6 +227,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/agency-consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** AgencyConsent */
+        post: operations["recordAgencyConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign */
+        post: operations["assignCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/close": {
         parameters: {
             query?: never;
@@ -221,6 +272,23 @@ export interface paths {
         put?: never;
         /** Close */
         post: operations["closeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/constituent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Constituent */
+        get: operations["getCaseConstituent"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -272,6 +340,23 @@ export interface paths {
         put?: never;
         /** Resolve */
         post: operations["resolveCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume */
+        post: operations["resumeCase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1088,6 +1173,16 @@ export interface components {
             street: string;
             unit: string;
         };
+        /** AgencyConsent */
+        AgencyConsent: {
+            given: boolean;
+            /** @default  */
+            note: string;
+        };
+        /** Assign */
+        Assign: {
+            assignee_id: number;
+        };
         /** AuditEvent */
         AuditEvent: {
             action: string;
@@ -1108,6 +1203,11 @@ export interface components {
             items: components["schemas"]["AuditEvent"][];
             next_before_id: number | null;
         };
+        /** CandidateOffice */
+        CandidateOffice: {
+            id: number;
+            name: string;
+        };
         /** CandidatePage */
         CandidatePage: {
             items: components["schemas"]["dedupe_schemas_Candidate"][];
@@ -1119,12 +1219,13 @@ export interface components {
         Case: {
             address: string;
             assignee_id: number | null;
+            assignee_name: string;
             campaign_key: string;
-            candidates: {
-                [key: string]: unknown;
-            }[];
+            candidates: components["schemas"]["casework_schemas_Candidate"][];
             channel: string;
             closed_at: string | null;
+            constituent_name: string;
+            contents: boolean;
             /** Format: date-time */
             created_at: string;
             description: string;
@@ -1134,10 +1235,12 @@ export interface components {
             id: number;
             language: string;
             office_id: number | null;
+            office_name: string;
             overdue: boolean;
             person_id: number | null;
             reference: string;
             resolution: string;
+            routing: components["schemas"]["Routing"] | null;
             routing_reason: string;
             sensitive: {
                 [key: string]: string;
@@ -1146,6 +1249,9 @@ export interface components {
             status: string;
             subject: string;
             topic: string;
+            topic_label: {
+                [key: string]: string;
+            };
         };
         /** CaseCreate */
         CaseCreate: {
@@ -1183,12 +1289,13 @@ export interface components {
         CaseDetail: {
             address: string;
             assignee_id: number | null;
+            assignee_name: string;
             campaign_key: string;
-            candidates: {
-                [key: string]: unknown;
-            }[];
+            candidates: components["schemas"]["casework_schemas_Candidate"][];
             channel: string;
             closed_at: string | null;
+            constituent_name: string;
+            contents: boolean;
             /** Format: date-time */
             created_at: string;
             description: string;
@@ -1198,34 +1305,51 @@ export interface components {
             group_size: number;
             id: number;
             language: string;
+            may_triage: boolean;
             office_id: number | null;
+            office_name: string;
+            open_tasks: number;
             overdue: boolean;
             person_id: number | null;
             reference: string;
             resolution: string;
+            routing: components["schemas"]["Routing"] | null;
             routing_reason: string;
             sensitive: {
                 [key: string]: string;
             } | null;
             share_with_agencies: boolean;
+            staff: components["schemas"]["StaffMember"][];
             status: string;
             subject: string;
             tasks: components["schemas"]["CaseTask"][];
             topic: string;
+            topic_label: {
+                [key: string]: string;
+            };
         };
         /** CaseEvent */
         CaseEvent: {
             actor_id: number | null;
+            actor_name: string;
+            /** @default  */
+            agency: string;
+            /** @default  */
+            assignee_name: string;
             /** Format: date-time */
             at: string;
             body: string;
             channel: string;
-            detail: {
+            consent?: boolean | null;
+            detail?: {
                 [key: string]: unknown;
             };
             direction: string;
+            from_status?: string | null;
             id: number;
             kind: string;
+            routing?: components["schemas"]["Routing"] | null;
+            to_status?: string | null;
         };
         /** CasePage */
         CasePage: {
@@ -1238,6 +1362,7 @@ export interface components {
         /** CaseTask */
         CaseTask: {
             assignee_id: number | null;
+            assignee_name: string;
             done_at: string | null;
             due_at: string | null;
             id: number;
@@ -1249,6 +1374,11 @@ export interface components {
             first_bad_id: number | null;
             ok: boolean;
             reason: string;
+        };
+        /** Close */
+        Close: {
+            /** @default false */
+            confirm_open_tasks: boolean;
         };
         /** Collection */
         Collection: {
@@ -1296,6 +1426,26 @@ export interface components {
             channel: string;
             purpose: string;
             status: string;
+        };
+        /** Constituent */
+        Constituent: {
+            address: string;
+            cases: components["schemas"]["ConstituentCase"][];
+            emails: string[];
+            language: string;
+            name: string;
+            person_id: number;
+            phones: string[];
+        };
+        /** ConstituentCase */
+        ConstituentCase: {
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            reference: string;
+            status: string;
+            subject: string;
+            topic: string;
         };
         /** Donation */
         Donation: {
@@ -1768,6 +1918,20 @@ export interface components {
         RoutePick: {
             office_id: number;
         };
+        /** Routing */
+        Routing: {
+            assignee_id?: number | null;
+            /** @default  */
+            assignee_name: string;
+            code: string;
+            /** @default 0 */
+            count: number;
+            /** @default  */
+            district: string;
+            office_id?: number | null;
+            /** @default  */
+            office_name: string;
+        };
         /** ScanStarted */
         ScanStarted: {
             job_key: string;
@@ -1777,6 +1941,12 @@ export interface components {
             csrf_token: string;
             permissions: string[];
             user: components["schemas"]["User"];
+        };
+        /** StaffMember */
+        StaffMember: {
+            id: number;
+            name: string;
+            role: string;
         };
         /** StaffRef */
         StaffRef: {
@@ -1897,6 +2067,15 @@ export interface components {
             password?: string;
             regions?: string[];
             role?: "admin" | "organiser" | "regional_organiser" | "representative" | "caseworker" | "volunteer";
+        };
+        /** Candidate */
+        casework_schemas_Candidate: {
+            district: string;
+            name: string;
+            /** @default  */
+            note: string;
+            office_ids: number[];
+            offices: components["schemas"]["CandidateOffice"][];
         };
         /** Candidate */
         dedupe_schemas_Candidate: {
@@ -2530,6 +2709,44 @@ export interface operations {
             };
         };
     };
+    listCaseStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffMember"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCase: {
         parameters: {
             query?: never;
@@ -2588,7 +2805,193 @@ export interface operations {
             };
         };
     };
+    recordAgencyConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgencyConsent"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Assign"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     closeCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Close"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseConstituent: {
         parameters: {
             query?: never;
             header?: never;
@@ -2605,7 +3008,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["Constituent"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -2828,6 +3231,64 @@ export interface operations {
             };
         };
     };
+    resumeCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     routeCase: {
         parameters: {
             query?: never;
@@ -2849,7 +3310,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["Case"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
