@@ -84,6 +84,8 @@ export const AUDIT_ACTIONS = [
   "auth.login",
   "auth.login_failed",
   "auth.logout",
+  "case.agency_consent",
+  "case.assign",
   "case.assigned",
   "case.closed",
   "case.correspondence",

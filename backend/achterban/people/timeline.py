@@ -54,7 +54,7 @@ async def visible_cases(actor: Actor, person_id: int) -> list[dict[str, Any]]:
     query = Case.select(
         Case.id, Case.reference, Case.subject, Case.status, Case.topic, Case.created_at
     ).where(Case.person == person_id)
-    clause = case_scope.visible_where(actor)
+    clause = await case_scope.visible_where(actor)
     if clause is not None:
         query = query.where(clause)
     return list(await query.order_by(Case.id))
