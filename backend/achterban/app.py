@@ -31,6 +31,7 @@ from achterban.platform import db, logs
 from achterban.platform.auth import provide_actor, public
 from achterban.platform.errors import EXCEPTION_HANDLERS, document_problems
 from achterban.platform.jobs import runner
+from achterban.platform.schemas import check_request
 from achterban.settings import get_settings
 from achterban.system.routes import health, spa, spa_root
 from achterban.users.middleware import authentication, csrf_guard
@@ -98,6 +99,7 @@ def create_app() -> Litestar:
         lifespan=[lifespan],
         middleware=[logs.request_logging, DefineMiddleware(authentication)],
         guards=[csrf_guard],
+        before_request=check_request,
         dependencies={"actor": Provide(provide_actor)},
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=openapi_config(),
