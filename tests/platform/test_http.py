@@ -1,0 +1,69 @@
+"""HTTP hygiene: who the client is, what the logs keep, what every response says."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import PASSWORD, StaffMember, _free_port, make_user
+
+
+def _login_ips(base: str, member: StaffMember, forwarded_for: str) -> list[str | None]:
+    """Sign in with a forged X-Forwarded-For; return the IPs the audit saw for this user."""
+    with httpx.Client(base_url=base) as client:
+        login = client.post(
+            "/api/auth/login",
+            json={"email": member.email, "password": PASSWORD},
+            headers={"X-Forwarded-For": forwarded_for},
+        )
+        assert login.status_code == 200, login.text
+        client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+        page = client.get("/api/audit", params={"action": "auth.login", "actor_id": member.id})
+        assert page.status_code == 200, page.text
+        return [event["ip"] for event in page.json()["items"]]
+
+
+@pytest.fixture(scope="session")
+def server_behind_proxy(live_server: str, test_env: dict[str, str], tmp_dir) -> Iterator[str]:
+    """`achterban serve` told that a proxy on the same host forwards to it."""
+    port = _free_port()
+    env = {**test_env, "ACHTERBAN_TRUSTED_PROXIES": "127.0.0.1,::1"}
+    log = (tmp_dir / "proxied_server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "achterban.cli", "serve", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+async def test_a_forged_x_forwarded_for_does_not_change_the_audited_ip(live_server):
+    member = await make_user("admin")
+    ips = _login_ips(live_server, member, "203.0.113.66")
+    assert ips and "203.0.113.66" not in ips
+    assert ips[0] == "127.0.0.1"
+
+
+async def test_behind_a_listed_proxy_the_forwarded_client_ip_is_audited(server_behind_proxy):
+    member = await make_user("admin")
+    ips = _login_ips(server_behind_proxy, member, "203.0.113.67")
+    assert ips[0] == "203.0.113.67"
