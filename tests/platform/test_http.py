@@ -67,3 +67,32 @@ async def test_behind_a_listed_proxy_the_forwarded_client_ip_is_audited(server_b
     member = await make_user("admin")
     ips = _login_ips(server_behind_proxy, member, "203.0.113.67")
     assert ips[0] == "203.0.113.67"
+
+
+def _log_after(path, mark: int) -> str:
+    time.sleep(0.3)  # the server writes its line after the response
+    return path.read_text(errors="replace")[mark:]
+
+
+def test_the_request_log_keeps_no_tokens_and_no_forged_lines(live_server, tmp_dir):
+    log_file = tmp_dir / "live_server.log"
+    mark = len(log_file.read_text(errors="replace"))
+    secret = "abt_SeCrEtToKeN1234567890"
+    link = "pLinkToken.Quoblin-7f3a9c"
+    with httpx.Client(base_url=live_server) as client:
+        client.get(f"/api/public/preferences/{link}")
+        client.get(f"/preferences/{link}")
+        client.get("/api/people", params={"token": link, "q": "Quoblin"})
+        client.get("/api/auth/me", headers={"Authorization": f"Bearer {secret}"})
+        client.get(f"/people/{secret}")
+        client.get("/people%0a2026-12-01 00:00:00,000 INFO  achterban.request: forged")
+        client.get("/x%0d%1b[31mred")
+    written = _log_after(log_file, mark)
+    assert "/api/public/preferences/[redacted]" in written
+    assert "/preferences/[redacted]" in written
+    for leaked in (secret, link, "Quoblin"):
+        assert leaked not in written
+    lines = written.splitlines()
+    assert not any(line.startswith("2026-12-01 00:00:00,000") for line in lines), written
+    assert "/people\\n2026-12-01" in written, written
+    assert "\x1b" not in written and "\r" not in written

@@ -13,6 +13,7 @@ from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from achterban.platform.i18n import _, negotiate, translate
+from achterban.platform.logs import redact_path
 
 log = logging.getLogger("achterban.errors")
 
@@ -164,12 +165,10 @@ def handle_database_refusal(
     Input checks (platform/schemas.py) should have caught it first, so it is logged: each
     such line is a check to add where the value comes in.
     """
-    log.warning(
-        "the database refused a value on %s %s: %s",
-        request.method,
-        request.url.path,
-        f"{type(exc).__name__}: {exc}",
-    )
+    # the exception's text may quote the value (personal data): log what kind it was
+    kind = f"{type(exc).__name__} {getattr(exc, 'sqlstate', '') or ''}".strip()
+    log.warning("the database refused a value on %s %s: %s", request.method,
+                redact_path(request.url.path), kind)  # fmt: skip
     field = getattr(exc, "column_name", None)
     if not field:
         named = _PG_KEY.search(str(getattr(exc, "detail", "") or ""))
@@ -189,13 +188,14 @@ def _language(request: Request[Any, Any, Any]) -> str:
 
 
 def handle_too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
-    log.warning("too deeply nested input on %s %s", request.method, request.url.path)
+    log.warning("too deeply nested input on %s %s", request.method, redact_path(request.url.path))
     detail = _("The request is nested too deeply.")
     return problem_response(request, 400, detail, kind="validation", extra={"errors": []})
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    path = redact_path(request.url.path)
+    log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
     return problem_response(request, 500, None)
 
 
