@@ -96,3 +96,45 @@ def test_the_request_log_keeps_no_tokens_and_no_forged_lines(live_server, tmp_di
     assert not any(line.startswith("2026-12-01 00:00:00,000") for line in lines), written
     assert "/people\\n2026-12-01" in written, written
     assert "\x1b" not in written and "\r" not in written
+
+
+async def test_every_api_answer_is_kept_by_nobody_and_framed_by_nobody(admin_client, anon):
+    answers = [
+        await admin_client.get("/api/auth/me"),
+        await admin_client.get("/api/people"),
+        await anon.get("/api/people"),  # 401
+        await anon.get("/api/no-such-thing"),  # 404 from no route at all
+        await anon.post("/api/auth/login", json={"email": "x\u0000"}),  # 400
+        await anon.get("/api/schema/openapi.json"),
+    ]
+    for response in answers:
+        where = f"{response.request.method} {response.request.url.path} {response.status_code}"
+        assert response.headers["cache-control"] == "no-store", where
+        assert response.headers["x-content-type-options"] == "nosniff", where
+        assert response.headers["x-frame-options"] == "DENY", where
+        assert response.headers["referrer-policy"] == "no-referrer", where
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"], where
+
+
+async def test_the_web_app_and_the_docs_page_may_run_only_our_own_scripts(anon):
+    for path in ("/", "/login", "/preferences/some-token", "/api/schema"):
+        response = await anon.get(path)
+        assert response.status_code == 200, path
+        policy = dict(
+            part.strip().split(" ", 1)
+            for part in response.headers["content-security-policy"].split(";")
+        )
+        assert policy["default-src"] == "'self'", path
+        assert policy["script-src"] == "'self'", path  # no inline or injected script
+        assert policy["frame-ancestors"] == "'none'", path
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["referrer-policy"] == "no-referrer"
+    index = await anon.get("/")
+    assert index.headers["cache-control"] == "no-cache"  # the page is fresh, its assets hashed
+    assert "<script>" not in index.text
+
+
+async def test_a_missing_asset_is_not_found_rather_than_the_page_cached_forever(anon):
+    response = await anon.get("/assets/index-missing.js")
+    assert response.status_code == 404
+    assert response.headers["cache-control"] == "no-store"
