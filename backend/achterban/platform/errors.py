@@ -187,7 +187,9 @@ def _language(request: Request[Any, Any, Any]) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
-def handle_too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
+def handle_too_deep(
+    request: Request[Any, Any, Any], exc: RecursionError
+) -> Response[dict[str, Any]]:
     log.warning("too deeply nested input on %s %s", request.method, redact_path(request.url.path))
     detail = _("The request is nested too deeply.")
     return problem_response(request, 400, detail, kind="validation", extra={"errors": []})

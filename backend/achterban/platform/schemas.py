@@ -39,7 +39,7 @@ def _column_lengths() -> dict[str, int]:
     lengths: dict[str, int] = {}
     for table in Finder().get_table_classes():
         for column in table._meta.columns:
-            if isinstance(column, Varchar):
+            if isinstance(column, Varchar) and column.length:
                 name = column._meta.name
                 lengths[name] = max(lengths.get(name, 0), int(column.length))
     return lengths
