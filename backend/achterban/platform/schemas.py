@@ -168,7 +168,7 @@ async def check_request(request: Request[Any, Any, Any]) -> None:
         raise NotFoundException()
     for key, value in request.query_params.multi_items():
         try:
-            check_value(key, key)
+            check_value(key, key, MAX_TEXT)
             check_value(value, key, MAX_TEXT)
         except InputError as exc:
             raise _bad_request(key, str(exc)) from exc
