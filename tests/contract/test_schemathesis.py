@@ -195,5 +195,6 @@ def test_the_generated_requests_were_many_and_reached_every_operation():
     """Runs after the tests above (file order): the run was not quietly empty."""
     if not COUNTS:
         pytest.skip("run together with the tests above")
+    print(f"schemathesis: {sum(COUNTS.values())} requests over {len(COUNTS)} operations")
     assert sum(COUNTS.values()) >= 1000, COUNTS
     assert len(COUNTS) == len(list(SCHEMA.get_all_operations())), COUNTS

@@ -138,3 +138,14 @@ async def test_a_missing_asset_is_not_found_rather_than_the_page_cached_forever(
     response = await anon.get("/assets/index-missing.js")
     assert response.status_code == 404
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_a_json_log_line_stays_one_line_whatever_the_path():
+    import logging
+
+    from achterban.platform.logs import JsonFormatter
+
+    record = logging.makeLogRecord(
+        {"msg": "%s", "args": ('/x\n{"forged": 1}',), "fields": {"path": "/x\r\nforged"}}
+    )
+    assert "\n" not in JsonFormatter().format(record)

@@ -115,3 +115,21 @@ async def test_a_reference_to_nobody_is_a_client_error(admin_client):
     )
     assert 400 <= response.status_code < 500, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_name_that_fits_the_form_but_not_the_persons_surname_is_no_server_error(app):
+    async with client_for(app) as anon:
+        response = await anon.post(
+            "/api/public/cases",
+            json={
+                "name": "Q" * 180,  # fits a name (200), not a surname (150)
+                "email": "long.name@example.org",
+                "subject": "Stoep",
+                "description": "De stoep is kapot.",
+                "topic": "housing",
+                "address": "Markt 1, 9711 AB Groningen",
+            },
+        )
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        _field_error(response, "last_name")

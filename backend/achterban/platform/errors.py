@@ -14,6 +14,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from achterban.platform.i18n import _, negotiate, translate
 from achterban.platform.logs import redact_path
+from achterban.platform.schemas import InputError
 
 log = logging.getLogger("achterban.errors")
 
@@ -154,6 +155,14 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     return problem_response(request, status, plain, headers=dict(exc.headers or {}))
 
 
+def handle_input_error(
+    request: Request[Any, Any, Any], exc: ValueError
+) -> Response[dict[str, Any]]:
+    """A value refused where a service builds an Input itself (a case form's name split
+    into a person's), not where msgspec decodes one: the same 400 as at the door."""
+    return handle_http(request, ValidationException(extra=[{"message": str(exc), "key": None}]))
+
+
 _PG_KEY = re.compile(r"Key \(([^)]+)\)")
 
 
@@ -204,6 +213,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     Problem: handle_problem,
     HTTPException: handle_http,
+    InputError: handle_input_error,
     # what a database refuses: PostgreSQL (NUL, too long, out of range, missing reference),
     # SQLite (missing reference, an integer past 64 bits)
     asyncpg.DataError: handle_database_refusal,
