@@ -133,3 +133,37 @@ async def test_a_name_that_fits_the_form_but_not_the_persons_surname_is_no_serve
     assert response.status_code < 500, response.text
     if response.status_code >= 400:
         _field_error(response, "last_name")
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        "StringDataRightTruncationError",
+        "CharacterNotInRepertoireError",
+        "NumericValueOutOfRangeError",
+        "InvalidTextRepresentationError",
+    ],
+)
+def test_a_value_postgresql_refuses_is_a_client_error_and_is_logged(refusal, caplog):
+    """The last line of defence, for what a check at the door may still miss."""
+    import asyncpg
+    import msgspec
+    from litestar import Request
+
+    from achterban.platform.errors import EXCEPTION_HANDLERS
+
+    exc = getattr(asyncpg, refusal)("value too long for type character varying(20)")
+    handler = next(h for kind, h in EXCEPTION_HANDLERS.items() if kind is asyncpg.DataError)
+    scope = {
+        "type": "http", "method": "POST", "path": "/api/public/preferences/pTok",
+        "headers": [(b"accept-language", b"en")], "query_string": b"", "scheme": "http",
+        "server": ("testserver", 80), "root_path": "", "path_params": {},
+    }  # fmt: skip
+    response = handler(Request(scope), exc)
+    assert response.status_code == 400
+    assert response.media_type == "application/problem+json"
+    body = msgspec.json.decode(msgspec.json.encode(response.content))
+    assert body["detail"] == "A value is too long, out of range or not allowed."
+    logged = [r.getMessage() for r in caplog.records if r.name == "achterban.errors"]
+    assert logged and refusal in logged[-1]
+    assert "pTok" not in logged[-1]
