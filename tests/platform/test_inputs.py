@@ -167,3 +167,10 @@ def test_a_value_postgresql_refuses_is_a_client_error_and_is_logged(refusal, cap
     logged = [r.getMessage() for r in caplog.records if r.name == "achterban.errors"]
     assert logged and refusal in logged[-1]
     assert "pTok" not in logged[-1]
+
+
+async def test_a_preference_link_of_unicode_digits_is_not_found(app):
+    async with client_for(app) as anon:
+        for token in ("%C2%B2", "%D9%A3.abc", "%EF%BC%91"):  # superscript, Arabic, full-width
+            response = await anon.get(f"/api/public/preferences/{token}")
+            assert response.status_code == 404, (token, response.text)
