@@ -56,6 +56,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     """Serve the API and the web app."""
     import uvicorn
 
+    trusted = list(get_settings().trusted_proxies)
     uvicorn.run(
         "achterban.app:create_app",
         factory=True,
@@ -65,6 +66,11 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         reload=reload,
         access_log=False,
         log_config=None,
+        # X-Forwarded-For counts only from the proxies the operator lists (uvicorn's own
+        # default trusts loopback, so anything on the host could set the client's IP)
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or [],
+        server_header=False,
     )
 
 

@@ -29,6 +29,9 @@ class Settings:
     login_max_failures: int
     job_queue: str
     dedupe_delay_seconds: int  # a scan for duplicates waits this long for more changes
+    # proxies whose X-Forwarded-For names the client (IPs or networks, comma-separated);
+    # none by default, so no one can set the IP that the audit and per-IP limits use
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -67,6 +70,9 @@ def load_settings() -> Settings:
         login_max_failures=int(_env("LOGIN_MAX_FAILURES", "5") or 5),
         job_queue=_env("JOB_QUEUE", "achterban:queue") or "achterban:queue",
         dedupe_delay_seconds=int(_env("DEDUPE_DELAY", "30") or 0),
+        trusted_proxies=tuple(
+            part.strip() for part in (_env("TRUSTED_PROXIES", "") or "").split(",") if part.strip()
+        ),
     )
 
 

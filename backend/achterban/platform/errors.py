@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 from litestar import Litestar, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 from achterban.platform.i18n import _, negotiate, translate
+from achterban.platform.logs import redact_path
+from achterban.platform.schemas import InputError
 
 log = logging.getLogger("achterban.errors")
 
@@ -82,16 +86,44 @@ def problem_response(
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _validation_errors(exc: ValidationException) -> list[dict[str, Any]]:
+# What platform/schemas.py refuses, as msgspec reports it, and how a reader is told
+_INPUT_MESSAGES = [
+    (re.compile(r"must not contain a NUL character"), _("must not contain a NUL character")),
+    (re.compile(r"is longer than (?P<n>\d+) characters"), _("is longer than {n} characters")),
+    (re.compile(r"is out of range"), _("is out of range")),
+    (re.compile(r"nested deeper than (?P<n>\d+) levels"), _("is nested deeper than {n} levels")),
+    (re.compile(r"maximum recursion depth"), _("is nested too deeply")),
+]
+_AT = re.compile(r"at `\$\.?([^`]*)`")
+
+
+def _field_path(message: str) -> str | None:
+    """``field `x` ... - at `$.a[0]``` names ``a[0].x``; either part alone names itself."""
+    named = _FIELD.search(message)
+    field = (named.group(1) or named.group(2)) if named else None
+    at = _AT.search(message)
+    parent = at.group(1) if at and named and named.group(1) else ""
+    if field and parent:
+        return f"{parent}.{field}"
+    return field
+
+
+def _validation_errors(exc: ValidationException, language: str) -> list[dict[str, Any]]:
     extra = exc.extra if isinstance(exc.extra, list) else []
     errors = []
     for item in extra:
         if isinstance(item, dict):
             error = {k: item.get(k) for k in ("key", "message", "source") if k in item}
+            message = str(item.get("message", ""))
             # msgspec reports unknown or invalid body fields in the message: name the field
-            named = _FIELD.search(str(item.get("message", "")))
+            named = _field_path(message)
             if named and error.get("key") in (None, "data"):
-                error["key"] = named.group(1) or named.group(2)
+                error["key"] = named
+            for pattern, text in _INPUT_MESSAGES:
+                found = pattern.search(message)
+                if found:
+                    error["message"] = translate(text, language, **found.groupdict())
+                    break
             errors.append(error)
     return errors
 
@@ -111,7 +143,7 @@ def handle_problem(request: Request[Any, Any, Any], exc: Problem) -> Response[di
 def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[dict[str, Any]]:
     status = exc.status_code
     if isinstance(exc, ValidationException):
-        errors = _validation_errors(exc)
+        errors = _validation_errors(exc, negotiate(request.headers.get("accept-language")))
         detail = "; ".join(
             f"{e['key']}: {e['message']}" if e.get("key") not in (None, "data") else e["message"]
             for e in errors
@@ -123,14 +155,73 @@ def handle_http(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     return problem_response(request, status, plain, headers=dict(exc.headers or {}))
 
 
+def handle_input_error(
+    request: Request[Any, Any, Any], exc: ValueError
+) -> Response[dict[str, Any]]:
+    """A value refused where a service builds an Input itself (a case form's name split
+    into a person's), not where msgspec decodes one: the same 400 as at the door."""
+    return handle_http(request, ValidationException(extra=[{"message": str(exc), "key": None}]))
+
+
+_PG_KEY = re.compile(r"Key \(([^)]+)\)")
+
+
+def handle_database_refusal(
+    request: Request[Any, Any, Any], exc: Exception
+) -> Response[dict[str, Any]]:
+    """The last line of defence: a value the database refused is the client's error, not ours.
+
+    Input checks (platform/schemas.py) should have caught it first, so it is logged: each
+    such line is a check to add where the value comes in.
+    """
+    # the exception's text may quote the value (personal data): log what kind it was
+    kind = f"{type(exc).__name__} {getattr(exc, 'sqlstate', '') or ''}".strip()
+    log.warning("the database refused a value on %s %s: %s", request.method,
+                redact_path(request.url.path), kind)  # fmt: skip
+    field = getattr(exc, "column_name", None)
+    if not field:
+        named = _PG_KEY.search(str(getattr(exc, "detail", "") or ""))
+        field = named.group(1) if named else None
+    if isinstance(exc, asyncpg.UniqueViolationError) or "UNIQUE constraint" in str(exc):
+        status, detail = 409, _("This already exists.")
+    elif isinstance(exc, asyncpg.ForeignKeyViolationError) or "FOREIGN KEY" in str(exc):
+        status, detail = 400, _("This refers to a record that does not exist.")
+    else:
+        status, detail = 400, _("A value is too long, out of range or not allowed.")
+    errors = [{"key": field, "message": translate(detail, _language(request))}] if field else []
+    return problem_response(request, status, detail, kind="validation", extra={"errors": errors})
+
+
+def _language(request: Request[Any, Any, Any]) -> str:
+    return negotiate(request.headers.get("accept-language"))
+
+
+def handle_too_deep(
+    request: Request[Any, Any, Any], exc: RecursionError
+) -> Response[dict[str, Any]]:
+    log.warning("too deeply nested input on %s %s", request.method, redact_path(request.url.path))
+    detail = _("The request is nested too deeply.")
+    return problem_response(request, 400, detail, kind="validation", extra={"errors": []})
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    path = redact_path(request.url.path)
+    log.exception("unhandled error on %s %s", request.method, path, exc_info=exc)
     return problem_response(request, 500, None)
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     Problem: handle_problem,
     HTTPException: handle_http,
+    InputError: handle_input_error,
+    # what a database refuses: PostgreSQL (NUL, too long, out of range, missing reference),
+    # SQLite (missing reference, an integer past 64 bits)
+    asyncpg.DataError: handle_database_refusal,
+    asyncpg.IntegrityConstraintViolationError: handle_database_refusal,
+    sqlite3.IntegrityError: handle_database_refusal,
+    sqlite3.DataError: handle_database_refusal,
+    OverflowError: handle_database_refusal,
+    RecursionError: handle_too_deep,
     Exception: handle_unexpected,
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -12,6 +13,21 @@ from typing import Any
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 request_log = logging.getLogger("achterban.request")
+
+# A preference link's token is the credential of the person it belongs to; API tokens too.
+_SECRET_IN_PATH = re.compile(r"(?<=/preferences/)[^/]+|\babt_[A-Za-z0-9_-]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def redact_path(path: str) -> str:
+    """The path as it may be logged: without tokens. The query string is never logged (it
+    holds search terms, which are personal data, and sometimes tokens)."""
+    return _SECRET_IN_PATH.sub("[redacted]", path)
+
+
+def escape(text: str) -> str:
+    """Control characters as escapes, so a value cannot start a forged log line."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class JsonFormatter(logging.Formatter):
@@ -30,10 +46,12 @@ class JsonFormatter(logging.Formatter):
 
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        base = super().format(record)
+        safe = logging.makeLogRecord(record.__dict__)
+        safe.msg, safe.args = escape(record.getMessage()), None
+        base = super().format(safe)
         fields = getattr(record, "fields", None)
         if fields:
-            base += " " + " ".join(f"{k}={v}" for k, v in fields.items())
+            base += " " + " ".join(f"{k}={escape(str(v))}" for k, v in fields.items())
         return base
 
 
@@ -72,15 +90,16 @@ def request_logging(app: ASGIApp) -> ASGIApp:
         finally:
             actor = scope.get("user")
             client = scope.get("client")
+            path = redact_path(str(scope["path"]))
             request_log.info(
                 "%s %s %s",
                 method,
-                scope["path"],
+                path,
                 status,
                 extra={
                     "fields": {
                         "method": method,
-                        "path": scope["path"],
+                        "path": path,
                         "status": status,
                         "ms": round((time.perf_counter() - started) * 1000, 1),
                         "actor": getattr(actor, "user_id", None),

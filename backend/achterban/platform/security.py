@@ -32,6 +32,6 @@ def signed(purpose: str, value: int) -> str:
 def unsigned(purpose: str, token: str) -> int | None:
     """The value of a token made by :func:`signed`, or None when it is not genuine."""
     value, _, _mac = token.partition(".")
-    if not value.isdigit() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:  # "²" is a digit too
         return None
     return int(value) if same(signed(purpose, int(value)), token) else None

@@ -27,6 +27,8 @@ def _spa_file(path: str) -> Path:
     candidate = (root / path).resolve()
     if path and candidate.is_file() and candidate.is_relative_to(root):
         return candidate
+    if path.startswith(("assets/", "vendor/")):  # a missing file, not a client route
+        raise NotFoundException()
     index = root / "index.html"
     if not index.is_file():
         raise NotFoundException(_("The web app is not built; run `make run` or `make frontend`."))
