@@ -30,7 +30,7 @@ def grant_statements(app_role: str) -> list[str]:
         f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}",
         f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {', '.join(APPEND_ONLY)} "
         f"FROM {role}",
-        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON piccolo_migration FROM {role}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON migration FROM {role}",
     ]
 
 
