@@ -23,6 +23,7 @@ def run(main: Callable[[], Awaitable[T]]) -> T:
 
     async def wrapped() -> T:
         from achterban import worker
+        from achterban.audit import chain as audit_chain
         from achterban.platform import db
         from achterban.platform.jobs import runner
 
@@ -34,6 +35,7 @@ def run(main: Callable[[], Awaitable[T]]) -> T:
         finally:
             await runner.drain()
             await runner.stop()
+            await audit_chain.drain()  # audit entries written here are sealed before exit
             await db.stop()
 
     return asyncio.run(wrapped())

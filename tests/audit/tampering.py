@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from achterban.audit import chain
 from achterban.platform import db
 
 TABLES = ("audit_event", "audit_seal", "audit_pending")
@@ -29,8 +30,10 @@ SQLITE_TRIGGERS = {
 @asynccontextmanager
 async def bypassing_triggers() -> AsyncIterator[None]:
     """A transaction in which the append-only triggers (and the seal queue) do not fire."""
-    async with db.get_engine().transaction():
+    await chain.drain()
+    async with db.transaction():  # SQLite: immediate, so no sealer runs alongside
         if db.is_postgres():
+            await db.raw("SELECT pg_advisory_xact_lock({})", chain.SEAL_LOCK)
             await db.raw("SET LOCAL session_replication_role = replica")
             yield
         else:
@@ -42,6 +45,7 @@ async def bypassing_triggers() -> AsyncIterator[None]:
 
 
 async def snapshot() -> dict[str, list[dict[str, Any]]]:
+    await chain.seal()
     return {t: await db.raw(f"SELECT * FROM {t}") for t in TABLES}
 
 
@@ -56,13 +60,15 @@ async def restore(saved: dict[str, list[dict[str, Any]]]) -> None:
                 await db.raw(f"INSERT INTO {table} ({columns}) VALUES ({marks})", *row.values())
 
 
-def audit_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+async def audit_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``achterban audit ...`` once this process's background sealer is done."""
+    await chain.drain()
     return subprocess.run(
         [sys.executable, "-m", "achterban.cli", "audit", *args],
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
 
 
-def checkpoint(env: dict[str, str], path: Path) -> None:
-    result = audit_cli(env, "checkpoint", "--file", str(path))
+async def checkpoint(env: dict[str, str], path: Path) -> None:
+    result = await audit_cli(env, "checkpoint", "--file", str(path))
     assert result.returncode == 0, result.stderr

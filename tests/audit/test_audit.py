@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from achterban.audit import service
+from achterban.audit import chain, service
 from achterban.audit.tables import AuditEvent, AuditSeal
 from achterban.platform import db
 from achterban.platform.auth import Actor
@@ -106,6 +106,7 @@ async def test_reading_the_log_is_itself_audited(app, admin_client, admin):
 
 
 async def test_audit_verify_command(app, test_env, admin):
+    await chain.drain()  # the subprocess must not wait for this process's sealer
     result = subprocess.run(
         [sys.executable, "-m", "achterban.cli", "audit", "verify"],
         env=test_env, capture_output=True, text=True, timeout=60,

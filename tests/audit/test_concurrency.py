@@ -69,6 +69,7 @@ async def test_an_entry_whose_transaction_commits_late_is_sealed_after_later_ids
     late_task = asyncio.create_task(late())
     await opened.wait()
     await _write_in_own_transaction(4, 1)  # a higher id, committed and sealed first
+    await service.seal()
     early = await AuditEvent.select().order_by(AuditEvent.id, ascending=False).first()
     assert await AuditSeal.exists().where(AuditSeal.event_id == early["id"])
     release.set()

@@ -15,6 +15,7 @@ from urllib.parse import urlparse, urlunparse
 
 import pytest
 
+from achterban.audit import chain
 from achterban.platform import db
 from tests.conftest import PG_ADMIN_URL, RUN_ID
 
@@ -81,6 +82,7 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 async def test_the_app_role_appends_to_the_log_but_cannot_rewrite_it(app, roles):
     import asyncpg
 
+    await chain.drain()
     migrated = _cli(roles, "-m", "achterban.cli", "migrate")
     assert migrated.returncode == 0, migrated.stderr
     written = _cli(roles, "-c", WRITE_AND_VERIFY)  # the app works as the app role

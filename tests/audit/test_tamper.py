@@ -34,11 +34,11 @@ async def _events_by_seq() -> list[dict]:
 async def test_an_intact_log_verifies_with_and_without_a_checkpoint(app, test_env, tmp_dir):
     await _entries(3)
     path = tmp_dir / f"cp-{uuid.uuid4().hex[:6]}.json"
-    checkpoint(test_env, path)
+    await checkpoint(test_env, path)
     head = json.loads(path.read_text())
     assert head["count"] == head["seq"] == await AuditSeal.count() > 0
-    plain = audit_cli(test_env, "verify")
-    against = audit_cli(test_env, "verify", "--checkpoint", str(path))
+    plain = await audit_cli(test_env, "verify")
+    against = await audit_cli(test_env, "verify", "--checkpoint", str(path))
     assert plain.returncode == 0 and "intact" in plain.stdout, plain.stderr
     assert against.returncode == 0 and "reaches the checkpoint" in against.stdout, against.stderr
 
@@ -53,7 +53,7 @@ async def test_an_edited_entry_makes_verify_fail(app, test_env):
                 "UPDATE audit_event SET actor_label = 'someone else' WHERE id = {}", victim
             )
         report = await service.verify_chain()
-        result = audit_cli(test_env, "verify")
+        result = await audit_cli(test_env, "verify")
     finally:
         await restore(saved)
     assert report.ok is False and report.first_bad_id == victim and "changed" in report.reason
@@ -99,7 +99,7 @@ async def test_a_chain_rewritten_without_the_key_makes_verify_fail(app, test_env
                              "(SELECT MAX(id) FROM audit_event)")  # fmt: skip
             await _rewrite_chain(digest)
             report = await service.verify_chain()
-            result = audit_cli(test_env, "verify")
+            result = await audit_cli(test_env, "verify")
         finally:
             await restore(saved)
         assert report.ok is False and "changed" in report.reason, digest.__name__
@@ -110,7 +110,7 @@ async def test_a_chain_rewritten_without_the_key_makes_verify_fail(app, test_env
 async def test_removing_the_newest_entries_is_caught_by_the_checkpoint(app, test_env, tmp_dir):
     await _entries(25)
     path = tmp_dir / f"cp-{uuid.uuid4().hex[:6]}.json"
-    checkpoint(test_env, path)
+    await checkpoint(test_env, path)
     newest = [e["id"] for e in (await _events_by_seq())[-20:]]
     saved = await snapshot()
     try:
@@ -118,20 +118,21 @@ async def test_removing_the_newest_entries_is_caught_by_the_checkpoint(app, test
             ids = ", ".join(str(i) for i in newest)
             await db.raw(f"DELETE FROM audit_seal WHERE event_id IN ({ids})")
             await db.raw(f"DELETE FROM audit_event WHERE id IN ({ids})")
-        without = audit_cli(test_env, "verify")
-        against = audit_cli(test_env, "verify", "--checkpoint", str(path))
+        without = await audit_cli(test_env, "verify")
+        against = await audit_cli(test_env, "verify", "--checkpoint", str(path))
     finally:
         await restore(saved)
     # what is left is a valid chain; only the head kept outside the database shows the loss
     assert without.returncode == 0, without.stderr
-    assert against.returncode == 1 and "newest entries were removed" in against.stderr
+    assert against.returncode == 1, against.stdout
+    assert "newest entries were removed" in against.stderr, against.stderr
 
 
 async def test_a_head_rewritten_after_the_checkpoint_is_caught(app, test_env, tmp_dir):
     """Remove the newest entries and write as many new ones: the count is right, the head not."""
     await _entries(3)
     path = tmp_dir / f"cp-{uuid.uuid4().hex[:6]}.json"
-    checkpoint(test_env, path)
+    await checkpoint(test_env, path)
     last = (await _events_by_seq())[-1]
     saved = await snapshot()
     try:
@@ -139,10 +140,11 @@ async def test_a_head_rewritten_after_the_checkpoint_is_caught(app, test_env, tm
             await db.raw("DELETE FROM audit_seal WHERE seq = {}", last["seq"])
             await db.raw("DELETE FROM audit_event WHERE id = {}", last["id"])
         await service.record(WRITER, "person.read", "person", 1, {"view": "replacement"})
-        against = audit_cli(test_env, "verify", "--checkpoint", str(path))
+        against = await audit_cli(test_env, "verify", "--checkpoint", str(path))
     finally:
         await restore(saved)
-    assert against.returncode == 1 and "no longer reaches the checkpoint" in against.stderr
+    assert against.returncode == 1, against.stdout
+    assert "no longer reaches the checkpoint" in against.stderr, against.stderr
 
 
 async def test_an_entry_removed_from_the_middle_is_detected(app):

@@ -11,6 +11,7 @@ before every check, so a committed event cannot stay outside the chain.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import asdict, dataclass
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 
 SEAL_LOCK = 727_002  # pg_advisory_xact_lock key taken by sealers only, never by writers
 SEAL_BATCH = 2000
+SEAL_DELAY = 0.05  # seconds a background seal waits, so that it seals many entries at once
+BUSY_RETRIES = 40  # then another process's sealer or the cron will take what is queued
 VERIFY_BATCH = 5000
 
 
@@ -43,10 +46,16 @@ async def _head() -> tuple[int, str]:
     return (int(last["seq"]), last["hash"]) if last else (0, rules.GENESIS)
 
 
-async def _seal_batch(limit: int) -> int:
+async def _seal_batch(limit: int, wait: bool) -> int | None:
+    """Seal up to ``limit`` queued events; None when another sealer holds the lock."""
     async with db.transaction():
         if db.is_postgres():
-            await db.raw("SELECT pg_advisory_xact_lock({})", SEAL_LOCK)
+            if wait:
+                await db.raw("SELECT pg_advisory_xact_lock({})", SEAL_LOCK)
+            else:
+                got = await db.raw("SELECT pg_try_advisory_xact_lock({}) AS got", SEAL_LOCK)
+                if not got[0]["got"]:
+                    return None
         pending = (
             await AuditPending.select(AuditPending.event_id)
             .order_by(AuditPending.event_id)
@@ -66,35 +75,79 @@ async def _seal_batch(limit: int) -> int:
         return len(pending)
 
 
-async def seal(limit: int = SEAL_BATCH) -> int:
-    """Seal every committed event that is not in the chain yet; return how many."""
+async def seal(limit: int = SEAL_BATCH, *, wait: bool = True) -> int:
+    """Seal every committed event that is not in the chain yet; return how many.
+
+    ``wait=False`` gives up (returning what it sealed) when another sealer is at work.
+    """
     total = 0
     while True:
-        done = await _seal_batch(limit)
+        done = await _seal_batch(limit, wait)
+        if done is None:
+            raise SealerBusy(total)
         total += done
         if done < limit:
             return total
 
 
-_busy = False
+class SealerBusy(Exception):
+    """Another sealer holds the lock; what was queued stays queued for it or the next."""
+
+
+async def after_commit() -> None:
+    """Seal what an audited commit queued: at once on SQLite, in the background elsewhere.
+
+    SQLite writes one at a time, so sealing there simply follows the commit. On
+    PostgreSQL the writer does not wait: a background sealer starts a moment later and
+    never waits on another sealer's lock (it retries, then leaves it to the cron).
+    """
+    if db.is_postgres():
+        seal_soon()
+    else:
+        await seal()
+
+
+_task: asyncio.Task[None] | None = None
 _again = False
 
 
-async def seal_soon() -> None:
-    """After a commit: seal now, or let the sealer already running here go round again."""
-    global _busy, _again
-    if _busy:
+async def _seal_in_background() -> None:
+    global _again
+    busy = 0
+    while True:
+        _again = False
+        await asyncio.sleep(SEAL_DELAY)  # let the commits of the next moments join the batch
+        try:
+            await seal(wait=False)
+        except SealerBusy:
+            busy += 1
+            if busy < BUSY_RETRIES:
+                _again = True
+        except Exception:  # the entries stay queued; the next seal (or the cron) takes them
+            log.warning("audit sealing deferred", exc_info=True)
+            return
+        if not _again:
+            return
+
+
+def seal_soon() -> None:
+    """After a commit: start sealing here without waiting for it, one sealer at a time.
+
+    Commits that land while it runs make it go round again, so it seals them in batches.
+    """
+    global _task, _again
+    loop = asyncio.get_running_loop()
+    if _task is not None and not _task.done() and _task.get_loop() is loop:
         _again = True
         return
-    _busy = True
-    try:
-        while True:
-            _again = False
-            await seal()
-            if not _again:
-                return
-    finally:
-        _busy = False
+    _task = loop.create_task(_seal_in_background())
+
+
+async def drain() -> None:
+    """Wait for the sealer started here (before stopping the database)."""
+    task = _task
+    if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
+        await task
 
 
 @dataclass(frozen=True, slots=True)

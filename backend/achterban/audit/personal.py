@@ -131,6 +131,20 @@ def _leaves(value: Any, leaf: Any) -> Any:
     return leaf(value)
 
 
+def needs_person_key(detail: Any, person_id: int | None) -> bool:
+    """Whether storing ``detail`` encrypts a value (and so may create a person's key)."""
+    if isinstance(detail, ForPerson):
+        return True
+    if isinstance(detail, dict):
+        return any(
+            (person_id is not None and k in PERSON_KEYS) or needs_person_key(v, person_id)
+            for k, v in detail.items()
+        )
+    if isinstance(detail, list | tuple):
+        return any(needs_person_key(v, person_id) for v in detail)
+    return False
+
+
 async def protect(detail: dict[str, Any] | None, person_id: int | None) -> dict[str, Any]:
     """The detail as it is stored: personal values hashed or encrypted."""
     keys: dict[int, bytes] = {}

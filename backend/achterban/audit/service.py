@@ -44,23 +44,39 @@ async def record(
     to choose yourself.
     """
     object_id = "" if object_id is None else str(object_id)
-    async with db.transaction():
-        stored = await personal.protect(detail, person_id or _person_of(object_type, object_id))
-        await AuditEvent.insert(
-            AuditEvent(
-                at=datetime.now(UTC),
-                actor_id=actor.user_id,
-                actor_label=actor.label,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                ip=actor.ip,
-                detail=json.dumps(stored, sort_keys=True, separators=(",", ":"), default=str),
-                prev_hash="",
-                hash="",
+    person = person_id or _person_of(object_type, object_id)
+    needs_key = personal.needs_person_key(detail, person)
+    if needs_key or db.in_transaction():
+        async with db.transaction():
+            await _insert(
+                actor, action, object_type, object_id, await personal.protect(detail, person)
             )
-        )
-        db.after_commit(chain.seal_soon)
+            db.after_commit(chain.after_commit)
+        return
+    # one statement is its own transaction: no BEGIN/COMMIT round trips for a lone entry
+    await _insert(actor, action, object_type, object_id, await personal.protect(detail, person))
+    await chain.after_commit()
+
+
+INSERT_PG = (
+    "INSERT INTO audit_event (at, actor_id, actor_label, action, object_type, object_id, ip,"
+    " detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '')"
+)
+
+
+async def _insert(
+    actor: Actor, action: str, object_type: str, object_id: str, stored: dict[str, Any]
+) -> None:
+    values = (
+        datetime.now(UTC), actor.user_id, actor.label, action, object_type, object_id,
+        actor.ip, json.dumps(stored, sort_keys=True, separators=(",", ":"), default=str),
+    )  # fmt: skip
+    if db.is_postgres():
+        await db.pg_execute(INSERT_PG, *values)
+        return
+    names = ("at", "actor_id", "actor_label", "action", "object_type", "object_id", "ip", "detail")
+    row: dict[str, Any] = dict(zip(names, values, strict=True))
+    await AuditEvent.insert(AuditEvent(**row, prev_hash="", hash=""))
 
 
 async def forget_person(person_id: int) -> None:
