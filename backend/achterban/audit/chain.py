@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 SEAL_LOCK = 727_002  # pg_advisory_xact_lock key taken by sealers only, never by writers
 SEAL_BATCH = 2000
-SEAL_DELAY = 0.05  # seconds a background seal waits, so that it seals many entries at once
+SEAL_DELAY = 0.2  # seconds a background seal waits, so that it seals many entries at once
 BUSY_RETRIES = 40  # then another process's sealer or the cron will take what is queued
 VERIFY_BATCH = 5000
 
@@ -56,6 +56,8 @@ async def _seal_batch(limit: int, wait: bool) -> int | None:
                 got = await db.raw("SELECT pg_try_advisory_xact_lock({}) AS got", SEAL_LOCK)
                 if not got[0]["got"]:
                     return None
+        if db.is_postgres():
+            return await _seal_pg(limit, sweep=wait)
         pending = (
             await AuditPending.select(AuditPending.event_id)
             .order_by(AuditPending.event_id)
@@ -73,6 +75,36 @@ async def _seal_batch(limit: int, wait: bool) -> int | None:
         # out of the chain; the check reports the sealed neighbours, not this queue
         await AuditPending.delete().where(AuditPending.event_id.is_in(ids))
         return len(pending)
+
+
+async def _seal_pg(limit: int, sweep: bool) -> int:
+    """The same on PostgreSQL in three statements (the sealer keeps up with many writers)."""
+    events = await db.pg_fetch(
+        "SELECT e.* FROM audit_pending p JOIN audit_event e ON e.id = p.event_id"
+        " ORDER BY p.event_id LIMIT $1",
+        limit,
+    )
+    ids = [int(e["id"]) for e in events]
+    orphans = await db.pg_fetch(  # queued ids whose event is gone: dropped from the queue
+        "SELECT p.event_id FROM audit_pending p WHERE NOT EXISTS"
+        " (SELECT 1 FROM audit_event e WHERE e.id = p.event_id) LIMIT $1",
+        limit,
+    ) if sweep and len(events) < limit else []  # fmt: skip
+    if not events and not orphans:
+        return 0
+    seq, head = await _head()
+    seals = rules.seal_rows(_key(), events, seq, head)
+    if seals:
+        await db.pg_execute(
+            "INSERT INTO audit_seal (seq, event_id, prev_hash, hash, sealed_at)"
+            " SELECT s, e, p, h, now() FROM unnest($1::bigint[], $2::bigint[], $3::text[],"
+            " $4::text[]) AS r(s, e, p, h)",
+            [x["seq"] for x in seals], [x["event_id"] for x in seals],
+            [x["prev_hash"] for x in seals], [x["hash"] for x in seals],
+        )  # fmt: skip
+    gone = ids + [int(o["event_id"]) for o in orphans]
+    await db.pg_execute("DELETE FROM audit_pending WHERE event_id = ANY($1::bigint[])", gone)
+    return len(gone)
 
 
 async def seal(limit: int = SEAL_BATCH, *, wait: bool = True) -> int:
@@ -94,17 +126,14 @@ class SealerBusy(Exception):
     """Another sealer holds the lock; what was queued stays queued for it or the next."""
 
 
-async def after_commit() -> None:
-    """Seal what an audited commit queued: at once on SQLite, in the background elsewhere.
+async def seal_soon_async() -> None:
+    """``seal_soon`` as an after-commit callback."""
+    seal_soon()
 
-    SQLite writes one at a time, so sealing there simply follows the commit. On
-    PostgreSQL the writer does not wait: a background sealer starts a moment later and
-    never waits on another sealer's lock (it retries, then leaves it to the cron).
-    """
-    if db.is_postgres():
-        seal_soon()
-    else:
-        await seal()
+
+async def seal_now() -> None:
+    """``seal`` as an after-commit callback (SQLite)."""
+    await seal()
 
 
 _task: asyncio.Task[None] | None = None
@@ -131,9 +160,12 @@ async def _seal_in_background() -> None:
 
 
 def seal_soon() -> None:
-    """After a commit: start sealing here without waiting for it, one sealer at a time.
+    """After a commit on PostgreSQL: start sealing here without waiting for it.
 
-    Commits that land while it runs make it go round again, so it seals them in batches.
+    One sealer at a time per process; commits that land while it runs make it go round
+    again, so it seals them in batches. It never waits on another process's sealer (it
+    retries, then leaves the queue to the cron). SQLite writes one at a time, so there the
+    writer seals right after its commit instead.
     """
     global _task, _again
     loop = asyncio.get_running_loop()

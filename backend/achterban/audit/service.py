@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from achterban.audit import chain, personal
+from achterban.audit import batch, chain, personal
 from achterban.audit.personal import ForPerson, Hashed, hash_term
 from achterban.audit.schemas import AuditEvent as AuditEventOut
 from achterban.audit.schemas import AuditPage, ChainCheck
@@ -45,34 +45,43 @@ async def record(
     """
     object_id = "" if object_id is None else str(object_id)
     person = person_id or _person_of(object_type, object_id)
-    needs_key = personal.needs_person_key(detail, person)
-    if needs_key or db.in_transaction():
+    engine = db.get_engine()  # looked up once: this is the hottest path in the app
+    postgres = engine.engine_type == "postgres"
+    if personal.needs_person_key(detail, person) or engine.current_transaction.get() is not None:
         async with db.transaction():
-            await _insert(
-                actor, action, object_type, object_id, await personal.protect(detail, person)
-            )
-            db.after_commit(chain.after_commit)
+            stored = await personal.protect(detail, person)
+            await _insert(engine, postgres, actor, action, object_type, object_id, stored)
+            db.after_commit(chain.seal_soon_async if postgres else chain.seal_now)
         return
     # one statement is its own transaction: no BEGIN/COMMIT round trips for a lone entry
-    await _insert(actor, action, object_type, object_id, await personal.protect(detail, person))
-    await chain.after_commit()
+    stored = await personal.protect(detail, person)
+    await _insert(engine, postgres, actor, action, object_type, object_id, stored)
+    if postgres:
+        chain.seal_soon()
+    else:
+        await chain.seal()
 
 
-INSERT_PG = (
+INSERT = (
     "INSERT INTO audit_event (at, actor_id, actor_label, action, object_type, object_id, ip,"
     " detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', '')"
 )
 
 
 async def _insert(
-    actor: Actor, action: str, object_type: str, object_id: str, stored: dict[str, Any]
-) -> None:
+    engine: Any, postgres: bool, actor: Actor, action: str, object_type: str, object_id: str,
+    stored: dict[str, Any],
+) -> None:  # fmt: skip
     values = (
         datetime.now(UTC), actor.user_id, actor.label, action, object_type, object_id,
         actor.ip, json.dumps(stored, sort_keys=True, separators=(",", ":"), default=str),
     )  # fmt: skip
-    if db.is_postgres():
-        await db.pg_execute(INSERT_PG, *values)
+    if postgres:  # straight on asyncpg: Piccolo's query building costs more than the insert
+        current = engine.current_transaction.get()
+        if current is not None:
+            await current.connection.execute(INSERT, *values)
+        else:
+            await batch.write(engine.pool, values)  # concurrent lone entries share a trip
         return
     names = ("at", "actor_id", "actor_label", "action", "object_type", "object_id", "ip", "detail")
     row: dict[str, Any] = dict(zip(names, values, strict=True))
