@@ -23,6 +23,7 @@ def run(main: Callable[[], Awaitable[T]]) -> T:
 
     async def wrapped() -> T:
         from achterban import worker
+        from achterban.audit import chain as audit_chain
         from achterban.platform import db
         from achterban.platform.jobs import runner
 
@@ -34,6 +35,7 @@ def run(main: Callable[[], Awaitable[T]]) -> T:
         finally:
             await runner.drain()
             await runner.stop()
+            await audit_chain.drain()  # audit entries written here are sealed before exit
             await db.stop()
 
     return asyncio.run(wrapped())
@@ -288,13 +290,20 @@ def audit() -> None:
 
 
 @audit.command("verify")
-def audit_verify() -> None:
-    """Check that no audit entry was changed or removed."""
+@click.option(
+    "--checkpoint", "checkpoint", type=click.Path(dir_okay=False, path_type=Path),
+    help="A head written by `audit checkpoint`: fail if the chain no longer reaches it.",
+)  # fmt: skip
+def audit_verify(checkpoint: Path | None) -> None:
+    """Check that no audit entry was changed or removed (seals waiting entries first)."""
     from achterban.audit.service import verify_chain
 
-    result: Any = run(verify_chain)
+    if checkpoint is not None and not checkpoint.exists():
+        raise click.ClickException(f"No checkpoint at {checkpoint}")
+    result: Any = run(lambda: verify_chain(checkpoint))
     if result.ok:
-        click.echo(f"Audit chain intact: {result.checked} entries checked.")
+        against = f", and it reaches the checkpoint {checkpoint}" if checkpoint else ""
+        click.echo(f"Audit chain intact: {result.checked} entries checked{against}.")
         return
     click.echo(
         f"Audit chain BROKEN at entry {result.first_bad_id}: {result.reason} "
@@ -302,6 +311,27 @@ def audit_verify() -> None:
         err=True,
     )
     sys.exit(1)
+
+
+@audit.command("checkpoint")
+@click.option(
+    "--file", "path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the head (default: var/audit-checkpoint.json). Keep a copy off-host.",
+)  # fmt: skip
+def audit_checkpoint(path: Path | None) -> None:
+    """Seal waiting entries and write the chain's head (seq, hash, count) to a file."""
+    from achterban.audit.service import write_checkpoint
+
+    target, head = run(lambda: write_checkpoint(path))
+    click.echo(f"Audit checkpoint written to {target}: {head.count} entries, head {head.hash}.")
+
+
+@audit.command("seal")
+def audit_seal() -> None:
+    """Seal the entries waiting for the chain (the app and the workers do this themselves)."""
+    from achterban.audit.service import seal
+
+    click.echo(f"Sealed {run(seal)} audit entries.")
 
 
 if __name__ == "__main__":

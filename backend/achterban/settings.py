@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,8 @@ class Settings:
     database_url: str
     redis_url: str | None
     secret_key: str
+    audit_key: str  # keys the audit chain and its hashed values; the database never holds it
+    migrate_database_url: str | None  # the owner's URL for migrations (the app's role if unset)
     log_format: str
     spa_dir: Path
     var_dir: Path
@@ -53,11 +57,18 @@ def load_settings() -> Settings:
     secret = _env("SECRET_KEY", DEV_SECRET) or DEV_SECRET
     if env == "production" and secret == DEV_SECRET:
         raise RuntimeError("ACHTERBAN_SECRET_KEY must be set in production")
+    audit_key = _env("AUDIT_KEY")
+    if env == "production" and not audit_key:
+        raise RuntimeError("ACHTERBAN_AUDIT_KEY must be set in production")
+    if not audit_key:  # development and tests: derived, so one secret is enough there
+        audit_key = hmac.new(secret.encode(), b"achterban audit key", hashlib.sha256).hexdigest()
     return Settings(
         env=env,
         database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'achterban.sqlite3'}") or "",
         redis_url=_env("REDIS_URL"),
         secret_key=secret,
+        audit_key=audit_key,
+        migrate_database_url=_env("MIGRATE_DATABASE_URL"),
         log_format=_env("LOG_FORMAT", "json" if env == "production" else "text") or "text",
         spa_dir=Path(_env("SPA_DIR", str(REPO_ROOT / "frontend" / "dist")) or ""),
         var_dir=var_dir,

@@ -14,6 +14,7 @@ os.environ.setdefault("PICCOLO_CONF", "achterban.piccolo_conf")
 from arq import cron
 from arq.connections import RedisSettings
 
+from achterban.audit import jobs as audit_jobs
 from achterban.dedupe import jobs as dedupe_jobs
 from achterban.imports import jobs as import_jobs
 from achterban.platform import db, jobs
@@ -27,6 +28,7 @@ JOBS: dict[str, JobFunction] = {
     "import_people": import_jobs.import_people,
     "purge_import_leftovers": import_jobs.purge_import_leftovers,
     "dedupe_scan": dedupe_jobs.dedupe_scan,
+    "seal_audit_log": audit_jobs.seal_audit_log,
 }
 
 CRONS = [
@@ -34,6 +36,7 @@ CRONS = [
     CronJob("purge_login_throttles", frozenset({37})),
     CronJob("purge_import_leftovers", frozenset({47})),
     CronJob("dedupe_scan", frozenset({17})),  # a safety net; changes to people ask for one
+    CronJob("seal_audit_log", frozenset(range(3, 60, 5))),  # audited commits seal themselves
 ]
 
 

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 
 import pytest
 
-from achterban.audit import service
-from achterban.audit.tables import AuditEvent
+from achterban.audit import chain, service
+from achterban.audit.tables import AuditEvent, AuditSeal
 from achterban.platform import db
 from achterban.platform.auth import Actor
 from tests.conftest import client_for, make_user, signed_in
-
-
-class Rollback(Exception):
-    pass
 
 
 async def test_sign_in_and_user_changes_are_recorded_with_who_and_where(app, admin_client, admin):
@@ -33,7 +30,8 @@ async def test_sign_in_and_user_changes_are_recorded_with_who_and_where(app, adm
     entry = next(e for e in page["items"] if e["action"] == "user.create")
     assert entry["actor_label"] == admin.email
     assert entry["ip"] and entry["ip"].startswith("10.")
-    assert entry["detail"] == {"email": "audited@test.achterban.example", "role": "volunteer"}
+    # a staff member's e-mail address is not a person's record: kept as a keyed hash
+    assert entry["detail"] == {"email": "[hashed]", "role": "volunteer"}
 
 
 async def test_failed_sign_in_is_recorded(app, admin):
@@ -70,45 +68,17 @@ async def test_the_application_cannot_change_or_delete_entries(app, admin):
     if db.is_postgres():
         with pytest.raises(Exception, match="append-only"):
             await db.raw("TRUNCATE audit_event")
+    await service.seal()
+    seal = await AuditSeal.select(AuditSeal.seq).order_by(AuditSeal.seq).first()
+    with pytest.raises(Exception, match="append-only"):
+        await AuditSeal.update({AuditSeal.hash: "0" * 64}).where(AuditSeal.seq == seal["seq"])
+    with pytest.raises(Exception, match="append-only"):
+        await AuditSeal.delete().where(AuditSeal.seq == seal["seq"])
+    if db.is_postgres():
+        with pytest.raises(Exception, match="append-only"):
+            await db.raw("TRUNCATE audit_seal")
     assert await AuditEvent.exists().where(AuditEvent.id == target["id"])
     assert (await service.verify_chain()).ok
-
-
-async def _tamper(statement: str) -> object:
-    """Bypass the trigger as a database owner would, check, and roll everything back."""
-    result = None
-    engine = db.get_engine()
-    try:
-        async with engine.transaction():
-            if db.is_postgres():
-                await db.raw("SET LOCAL session_replication_role = replica")
-            else:
-                await db.raw("DROP TRIGGER audit_event_no_update")
-                await db.raw("DROP TRIGGER audit_event_no_delete")
-            await db.raw(statement)
-            result = await service.verify_chain()
-            raise Rollback
-    except Rollback:
-        pass
-    return result
-
-
-async def test_an_edited_entry_is_detected(app, admin):
-    rows = await AuditEvent.select(AuditEvent.id).order_by(AuditEvent.id).limit(3)
-    victim = rows[1]["id"]
-    report = await _tamper(
-        f"UPDATE audit_event SET actor_label = 'someone else' WHERE id = {victim}"
-    )
-    assert report.ok is False and report.first_bad_id == victim
-    assert "changed" in report.reason
-    assert (await service.verify_chain()).ok  # rolled back: the real log is intact
-
-
-async def test_a_removed_entry_is_detected(app, admin):
-    rows = await AuditEvent.select(AuditEvent.id).order_by(AuditEvent.id).limit(3)
-    report = await _tamper(f"DELETE FROM audit_event WHERE id = {rows[1]['id']}")
-    assert report.ok is False and report.first_bad_id == rows[2]["id"]
-    assert "removed" in report.reason
 
 
 async def test_concurrent_writers_keep_one_unbroken_chain(app):
@@ -123,9 +93,20 @@ async def test_concurrent_writers_keep_one_unbroken_chain(app):
         >= 20
     )
     assert (await service.verify_chain()).ok
+    assert await AuditSeal.count() == await AuditEvent.count()
+
+
+async def test_reading_the_log_is_itself_audited(app, admin_client, admin):
+    await admin_client.get("/api/audit", params={"action": "auth.login", "limit": 3})
+    reads = await AuditEvent.select().where(
+        (AuditEvent.action == "audit.read") & (AuditEvent.actor_id == admin.id)
+    )
+    assert len(reads) == 1
+    assert json.loads(reads[0]["detail"]) == {"asked": {"action": "auth.login"}, "shown": 3}
 
 
 async def test_audit_verify_command(app, test_env, admin):
+    await chain.drain()  # the subprocess must not wait for this process's sealer
     result = subprocess.run(
         [sys.executable, "-m", "achterban.cli", "audit", "verify"],
         env=test_env, capture_output=True, text=True, timeout=60,

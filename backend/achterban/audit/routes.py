@@ -1,11 +1,12 @@
 from typing import Annotated
 
 from litestar import Controller, get
+from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter
 
 from achterban.audit import service
 from achterban.audit.schemas import AuditPage, ChainCheck
-from achterban.platform.auth import requires
+from achterban.platform.auth import Actor, requires
 
 
 class AuditController(Controller):
@@ -16,6 +17,7 @@ class AuditController(Controller):
     @get("/", operation_id="listAuditEvents", summary="Page through the audit log, newest first")
     async def list_events(
         self,
+        actor: NamedDependency[Actor],
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         before_id: FromQuery[int | None] = None,
         object_type: FromQuery[str | None] = None,
@@ -23,7 +25,8 @@ class AuditController(Controller):
         actor_id: FromQuery[int | None] = None,
         action: FromQuery[str | None] = None,
     ) -> AuditPage:
-        return await service.page(
+        return await service.read_page(
+            actor,
             limit=limit,
             before_id=before_id,
             object_type=object_type,

@@ -1,8 +1,14 @@
-"""The audit hash chain, without I/O: each row's hash covers its fields and the hash before it."""
+"""The keyed audit chain, without I/O.
+
+Seal ``seq`` covers one event's fields, the event's id, its own ``seq`` and the hash of
+seal ``seq - 1``, as an HMAC-SHA-256 with the audit key. The database never holds that
+key, so someone who can write the tables cannot recompute a chain that verifies.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +24,8 @@ def canonical_detail(detail: Mapping[str, Any] | None) -> str:
 
 
 def _stamp(value: Any) -> str:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
@@ -25,13 +33,15 @@ def _stamp(value: Any) -> str:
     return str(value)
 
 
-def row_hash(row: Mapping[str, Any], prev_hash: str) -> str:
-    payload = {name: row.get(name) for name in HASHED_FIELDS}
-    payload["at"] = _stamp(row["at"])
-    payload["detail"] = row.get("detail") or "{}"
+def seal_hash(key: bytes, event: Mapping[str, Any], seq: int, prev_hash: str) -> str:
+    payload: dict[str, Any] = {name: event.get(name) for name in HASHED_FIELDS}
+    payload["at"] = _stamp(event["at"])
+    payload["detail"] = event.get("detail") or "{}"
+    payload["event"] = int(event["id"])
+    payload["seq"] = seq
     payload["prev"] = prev_hash
     encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    return hmac.new(key, encoded.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +54,42 @@ class ChainReport:
 
 
 def verify(
-    rows: Iterable[Mapping[str, Any]], prev_hash: str = GENESIS, checked: int = 0
+    key: bytes,
+    seals: Iterable[tuple[Mapping[str, Any], Mapping[str, Any] | None]],
+    prev_hash: str = GENESIS,
+    checked: int = 0,
 ) -> ChainReport:
-    """Walk rows in id order; report the first row that was edited or whose predecessor is gone."""
-    for row in rows:
-        if row["prev_hash"] != prev_hash:
+    """Walk (seal, event) pairs in ``seq`` order; report the first entry that is wrong.
+
+    ``checked`` seals came before; the next one must be ``checked + 1``.
+    """
+    for seal, event in seals:
+        event_id = int(seal["event_id"])
+        if seal["seq"] != checked + 1 or seal["prev_hash"] != prev_hash:
             return ChainReport(
-                False, checked, row["id"], "the row before it was removed or changed"
+                False, checked, event_id, "the entry before it was removed or changed"
             )
-        if row_hash(row, prev_hash) != row["hash"]:
+        if event is None:
+            return ChainReport(False, checked, event_id, "the entry was removed")
+        if not hmac.compare_digest(seal_hash(key, event, seal["seq"], prev_hash), seal["hash"]):
             return ChainReport(
-                False, checked, row["id"], "the row was changed after it was written"
+                False, checked, event_id, "the entry was changed after it was written"
             )
-        prev_hash = row["hash"]
+        prev_hash = seal["hash"]
         checked += 1
     return ChainReport(True, checked, last_hash=prev_hash)
+
+
+def seal_rows(
+    key: bytes, events: Iterable[Mapping[str, Any]], head_seq: int, head_hash: str
+) -> list[dict[str, Any]]:
+    """The seals for ``events`` (in the order given), continuing the chain from its head."""
+    out = []
+    for event in events:
+        head_seq += 1
+        sealed = seal_hash(key, event, head_seq, head_hash)
+        out.append(
+            {"seq": head_seq, "event_id": int(event["id"]), "prev_hash": head_hash, "hash": sealed}
+        )
+        head_hash = sealed
+    return out

@@ -22,8 +22,22 @@ async def migrate(quiet: bool = True) -> None:
         if os.path.dirname(path):
             os.makedirs(os.path.dirname(path), exist_ok=True)
         await db.raw("PRAGMA journal_mode=WAL")
+    owner_url = settings.migrate_database_url
+    if owner_url and not settings.is_sqlite:  # migrate as the owner, then grant the app role
+        from achterban import piccolo_conf
+
+        app_engine = piccolo_conf.DB
+        piccolo_conf.DB = db.engine_from_url(owner_url)
     sink = io.StringIO()
-    with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-        result = await run_forwards(app_name="achterban", migration_id="all")
+    try:
+        with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+            result = await run_forwards(app_name="achterban", migration_id="all")
+    finally:
+        if owner_url and not settings.is_sqlite:
+            piccolo_conf.DB = app_engine
     if not result.success:
         raise RuntimeError(f"Migrations failed: {result.message}\n{sink.getvalue()}")
+    if owner_url and not settings.is_sqlite:
+        from achterban.platform.roles import grant_app_role
+
+        await grant_app_role(owner_url, settings.database_url)
