@@ -1,9 +1,12 @@
-// Every string the SPA shows, in Dutch and English.
-import { createContext, useContext } from "react";
+// Every string the SPA shows, in Dutch and English. The core strings live here; each
+// area of the app keeps its own in messages/<area>.ts and is merged into the catalogs below.
+import { createContext, useCallback, useContext } from "react";
+import { casework } from "./messages/casework";
+import { login } from "./messages/login";
 
 export type Language = "nl" | "en";
 
-const nl = {
+const core_nl = {
   appName: "Achterban",
   signIn: "Inloggen",
   signOut: "Uitloggen",
@@ -29,6 +32,7 @@ const nl = {
   from: "Vanaf",
   older: "Oudere",
   loading: "Laden…",
+  loadFailed: "Laden is mislukt. Probeer het opnieuw.",
   noEntries: "Geen regels.",
   search: "Zoeken",
   searchPlaceholder: "Achternaam of e-mailadres",
@@ -254,7 +258,7 @@ const nl = {
   exportXlsx: "Exporteren (Excel)",
 };
 
-const en: typeof nl = {
+const core_en: typeof core_nl = {
   appName: "Achterban",
   signIn: "Sign in",
   signOut: "Sign out",
@@ -280,6 +284,7 @@ const en: typeof nl = {
   from: "From",
   older: "Older",
   loading: "Loading…",
+  loadFailed: "Loading failed. Please try again.",
   noEntries: "No entries.",
   search: "Search",
   searchPlaceholder: "Last name or e-mail address",
@@ -505,8 +510,12 @@ const en: typeof nl = {
   exportXlsx: "Export (Excel)",
 };
 
-export type MessageKey = keyof typeof nl;
-export const catalogs: Record<Language, typeof nl> = { nl, en };
+const nl = { ...core_nl, ...casework.nl, ...login.nl };
+const en: typeof nl = { ...core_en, ...casework.en, ...login.en };
+
+export type Catalog = typeof nl;
+export type MessageKey = keyof Catalog;
+export const catalogs: Record<Language, Catalog> = { nl, en };
 
 export function initialLanguage(): Language {
   const stored = localStorage.getItem("achterban.language");
@@ -529,8 +538,16 @@ export const LanguageContext = createContext<{
   setLanguage: (language: Language) => void;
 }>({ language: "nl", setLanguage: () => undefined });
 
-export function useT() {
+export type T = (key: MessageKey, values?: Record<string, string | number>) => string;
+
+/** The translation function for the current language; the same function until the language
+ * changes, so effects and queries may depend on it without running on every render. */
+export function useT(): T {
   const { language } = useContext(LanguageContext);
-  return (key: MessageKey, values?: Record<string, string | number>) =>
-    translate(language, key, values);
+  return useCallback<T>((key, values) => translate(language, key, values), [language]);
+}
+
+/** The language's own formats for dates, numbers and amounts. */
+export function useLanguage(): Language {
+  return useContext(LanguageContext).language;
 }

@@ -1,6 +1,8 @@
 // The signed-in session: who the user is, their permissions and the CSRF token.
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { createContext, useCallback, useContext, useMemo, type ReactNode } from "react";
 import { api, setCsrfToken, type Session } from "./api/client";
+import { ApiError, unwrap } from "./api/query";
 
 type SessionState = {
   session: Session | null;
@@ -11,31 +13,39 @@ type SessionState = {
 };
 
 const SessionContext = createContext<SessionState | null>(null);
+const SESSION_KEY = ["session"] as const;
+
+async function currentSession(): Promise<Session | null> {
+  try {
+    const session = await unwrap(api.GET("/api/auth/me"));
+    setCsrfToken(session.csrf_token);
+    return session;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return null;
+    throw error;
+  }
+}
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [session, setSession] = useState<Session | null>(null);
-  const [loading, setLoading] = useState(true);
+  const queryClient = useQueryClient();
+  const query = useQuery({ queryKey: SESSION_KEY, queryFn: currentSession, staleTime: Infinity });
+  const session = query.data ?? null;
 
-  useEffect(() => {
-    api.GET("/api/auth/me").then(({ data }) => {
-      if (data) {
-        setCsrfToken(data.csrf_token);
-        setSession(data);
-      }
-      setLoading(false);
-    });
-  }, []);
-
-  const signIn = useCallback((value: Session) => {
-    setCsrfToken(value.csrf_token);
-    setSession(value);
-  }, []);
+  const signIn = useCallback(
+    (value: Session) => {
+      setCsrfToken(value.csrf_token);
+      queryClient.setQueryData(SESSION_KEY, value);
+    },
+    [queryClient],
+  );
 
   const signOut = useCallback(async () => {
     await api.POST("/api/auth/logout");
     setCsrfToken("");
-    setSession(null);
-  }, []);
+    queryClient.setQueryData(SESSION_KEY, null);
+    // nothing read as this user stays in the cache for the next one
+    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+  }, [queryClient]);
 
   const can = useCallback(
     (permission: string) =>
@@ -44,11 +54,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     [session],
   );
 
-  return (
-    <SessionContext.Provider value={{ session, loading, signIn, signOut, can }}>
-      {children}
-    </SessionContext.Provider>
+  const value = useMemo(
+    () => ({ session, loading: query.isPending, signIn, signOut, can }),
+    [session, query.isPending, signIn, signOut, can],
   );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
 export function useSession(): SessionState {

@@ -1,30 +1,22 @@
-import { useEffect, useState } from "react";
-import { api, type AuditPage as Page } from "../api/client";
+// The audit log, newest first, a page of 50 at a time.
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { api } from "../api/client";
+import { unwrap } from "../api/query";
+import { QueryStatus } from "../components/QueryStatus";
 import { useT } from "../i18n";
 
-type Entry = Page["items"][number];
+const PAGE = 50;
 
 export function AuditPage() {
   const t = useT();
-  const [entries, setEntries] = useState<Entry[]>([]);
-  const [next, setNext] = useState<number | null>(null);
-  const [loading, setLoading] = useState(true);
-
-  async function load(beforeId?: number) {
-    setLoading(true);
-    const { data } = await api.GET("/api/audit", {
-      params: { query: { limit: 50, before_id: beforeId } },
-    });
-    if (data) {
-      setEntries((current) => (beforeId ? [...current, ...data.items] : data.items));
-      setNext(data.next_before_id ?? null);
-    }
-    setLoading(false);
-  }
-
-  useEffect(() => {
-    void load();
-  }, []);
+  const audit = useInfiniteQuery({
+    queryKey: ["audit"],
+    queryFn: ({ pageParam }) =>
+      unwrap(api.GET("/api/audit", { params: { query: { limit: PAGE, before_id: pageParam } } })),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => last.next_before_id ?? undefined,
+  });
+  const entries = audit.data?.pages.flatMap((page) => page.items) ?? [];
 
   return (
     <section>
@@ -53,10 +45,10 @@ export function AuditPage() {
           ))}
         </tbody>
       </table>
-      {!loading && entries.length === 0 && <p>{t("noEntries")}</p>}
-      {loading && <p>{t("loading")}</p>}
-      {next !== null && !loading && (
-        <button type="button" onClick={() => void load(next)}>
+      <QueryStatus isPending={audit.isPending || audit.isFetchingNextPage} error={audit.error} />
+      {audit.isSuccess && entries.length === 0 && <p>{t("noEntries")}</p>}
+      {audit.hasNextPage && !audit.isFetchingNextPage && (
+        <button type="button" onClick={() => void audit.fetchNextPage()}>
           {t("older")}
         </button>
       )}
