@@ -212,9 +212,12 @@ async def csrf_for(actor: Actor) -> str:
 
 
 async def purge_expired_sessions() -> int:
-    expired = await UserSession.select(UserSession.id).where(UserSession.expires_at <= _now())
+    """Delete sessions and pending sign-ins that have run out."""
+    now = _now()
+    expired = await UserSession.select(UserSession.id).where(UserSession.expires_at <= now)
     if expired:
         await UserSession.delete().where(UserSession.id.is_in([r["id"] for r in expired]))
+    await LoginChallenge.delete().where(LoginChallenge.expires_at <= now)
     return len(expired)
 
 
