@@ -55,6 +55,11 @@ async def test_password_change_needs_the_current_password(app):
         )
         assert refused.status_code == 400
         assert refused.json()["errors"][0]["key"] == "current_password"
+        short = await session.post(
+            "/api/auth/password", json={"current_password": PASSWORD, "new_password": "short"}
+        )
+        assert short.status_code == 400
+        assert short.json()["errors"][0]["key"] == "new_password"
         assert (await session.get("/api/auth/me")).status_code == 200
     async with signed_in(app, member):  # the password did not change
         pass
