@@ -131,7 +131,7 @@ def createuser(
     from achterban.platform.auth import SYSTEM
     from achterban.platform.errors import Problem
     from achterban.users import service
-    from achterban.users.schemas import UserCreate
+    from achterban.users.schemas import User, UserCreate
 
     data = UserCreate(
         email=email,
@@ -141,11 +141,39 @@ def createuser(
         regions=list(regions),
         office_id=office_id,
     )
+    from achterban.users import mfa
+
+    async def create() -> tuple[User, bool]:
+        user = await service.do_create_user(SYSTEM, data)
+        return user, await mfa.required(user.role)
+
     try:
-        user = run(lambda: service.do_create_user(SYSTEM, data))
+        user, needs_second_factor = run(create)
     except Problem as exc:
         raise click.ClickException(exc.detail) from exc
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+    if needs_second_factor:
+        click.echo("This role needs a second factor: it is set up at the first sign-in.")
+
+
+@main.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor(email: str) -> None:
+    """Remove a user's second factor (a lost phone and lost recovery codes); ends their sessions."""
+    from achterban.platform.auth import SYSTEM
+    from achterban.users import signin
+    from achterban.users.tables import StaffUser
+
+    async def reset() -> bool:
+        user = await StaffUser.objects().where(StaffUser.email == email.strip().lower()).first()
+        if user is None:
+            return False
+        await signin.do_reset_mfa(SYSTEM, user.id)
+        return True
+
+    if not run(reset):
+        raise click.ClickException(f"No user with e-mail {email}.")
+    click.echo(f"The second factor of {email} is removed; they set it up again at sign-in.")
 
 
 @main.command()

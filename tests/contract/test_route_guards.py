@@ -18,6 +18,9 @@ from tests.conftest import client_for, make_user, new_token, with_token
 PUBLIC = {
     ("GET", "/api/health"),
     ("POST", "/api/auth/login"),
+    ("POST", "/api/auth/login/code"),  # the pending token from the password step is the credential
+    ("POST", "/api/auth/login/enrol"),
+    ("POST", "/api/auth/login/enrol/confirm"),
     ("POST", "/api/public/cases"),
     ("GET", "/api/public/preferences/{token:str}"),  # the signed link is the credential
     ("POST", "/api/public/preferences/{token:str}"),
@@ -28,6 +31,10 @@ PUBLIC_PREFIXES = ("/api/schema",)  # the OpenAPI document and its docs page
 SELF_SERVICE = {
     ("GET", "/api/auth/me"),
     ("POST", "/api/auth/logout"),
+    ("POST", "/api/auth/password"),
+    ("GET", "/api/auth/mfa"),
+    ("POST", "/api/auth/mfa"),
+    ("POST", "/api/auth/mfa/confirm"),
     ("GET", "/api/auth/tokens"),
     ("POST", "/api/auth/tokens"),
     ("DELETE", "/api/auth/tokens/{token_id:int}"),

@@ -19,7 +19,7 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def _client_ip(scope: Scope) -> str | None:
+def client_ip(scope: Scope) -> str | None:
     client = scope.get("client")
     return client[0] if client else None
 
@@ -46,7 +46,7 @@ def authentication(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             scope["user"] = None
-            ip = _client_ip(scope)
+            ip = client_ip(scope)
             authorization = _header(scope, b"authorization") or ""
             if authorization.lower().startswith("bearer "):
                 scope["user"] = await service.actor_from_token(authorization[7:].strip(), ip)

@@ -1,6 +1,6 @@
 from typing import Any
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
@@ -8,12 +8,23 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from achterban.platform.auth import Actor, public, requires, signed_in
 from achterban.settings import get_settings
-from achterban.users import service
-from achterban.users.middleware import SESSION_COOKIE
+from achterban.users import mfa, service, signin
+from achterban.users.middleware import SESSION_COOKIE, client_ip
 from achterban.users.roles import permissions
 from achterban.users.schemas import (
+    CodeInput,
+    EnrolConfirm,
+    EnrolledSession,
+    Enrolment,
     LoginInput,
+    MfaChallenge,
+    MfaStatus,
     NewToken,
+    PasswordChange,
+    PendingInput,
+    PolicyUpdate,
+    RecoveryCodes,
+    RolePolicy,
     Session,
     Token,
     TokenCreate,
@@ -27,6 +38,23 @@ def _session(user: User, csrf: str) -> Session:
     return Session(user=user, csrf_token=csrf, permissions=sorted(permissions(user.role)))
 
 
+def _cookie(token: str) -> Cookie:
+    settings = get_settings()
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+        max_age=settings.session_hours * 3600,
+    )
+
+
+def _ip(request: Request[Any, Any, Any]) -> str | None:
+    return client_ip(request.scope)
+
+
 class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
@@ -34,21 +62,52 @@ class AuthController(Controller):
     @post("/login", operation_id="login", opt=public(), status_code=200, summary="Sign in")
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginInput]
-    ) -> Response[Session]:
-        ip = request.client.host if request.client else None
-        user = await service.authenticate(data.email, data.password, ip)
-        token, csrf = await service.start_session(user, ip, request.headers.get("user-agent"))
-        settings = get_settings()
-        cookie = Cookie(
-            key=SESSION_COOKIE,
-            value=token,
-            httponly=True,
-            secure=settings.cookie_secure,
-            samesite="lax",
-            path="/",
-            max_age=settings.session_hours * 3600,
+    ) -> Response[Session | MfaChallenge]:
+        """The session, or (``mfa_required``) a pending token for the second factor's step."""
+        result = await signin.sign_in(
+            data.email, data.password, _ip(request), request.headers.get("user-agent")
         )
-        return Response(_session(service.to_schema(user), csrf), cookies=[cookie])
+        if isinstance(result, MfaChallenge):
+            return Response(result)
+        session = _session(service.to_schema(result.user), result.csrf)
+        return Response(session, cookies=[_cookie(result.token)])
+
+    @post(
+        "/login/code", operation_id="loginCode", opt=public(), status_code=200,
+        summary="Sign in: the second factor (a TOTP code or a recovery code)",
+    )  # fmt: skip
+    async def login_code(
+        self, request: Request[Any, Any, Any], data: JSONBody[CodeInput]
+    ) -> Response[Session]:
+        result = await signin.sign_in_with_code(
+            data.pending_token, data.code, _ip(request), request.headers.get("user-agent")
+        )
+        session = _session(service.to_schema(result.user), result.csrf)
+        return Response(session, cookies=[_cookie(result.token)])
+
+    @post(
+        "/login/enrol", operation_id="loginEnrol", opt=public(), status_code=200,
+        summary="Sign in: set up the second factor the role needs (a new secret)",
+    )  # fmt: skip
+    async def login_enrol(self, data: JSONBody[PendingInput]) -> Enrolment:
+        return await signin.start_enrolment_at_sign_in(data.pending_token)
+
+    @post(
+        "/login/enrol/confirm", operation_id="loginEnrolConfirm", opt=public(), status_code=200,
+        summary="Sign in: confirm the new second factor with a code; recovery codes shown once",
+    )  # fmt: skip
+    async def login_enrol_confirm(
+        self, request: Request[Any, Any, Any], data: JSONBody[CodeInput]
+    ) -> Response[EnrolledSession]:
+        result, codes = await signin.finish_enrolment_at_sign_in(
+            data.pending_token, data.code, _ip(request), request.headers.get("user-agent")
+        )
+        user = service.to_schema(result.user)
+        session = EnrolledSession(
+            user=user, csrf_token=result.csrf, permissions=sorted(permissions(user.role)),
+            recovery_codes=codes,
+        )  # fmt: skip
+        return Response(session, cookies=[_cookie(result.token)])
 
     @get("/me", operation_id="currentSession", guards=[signed_in], summary="Who am I")
     async def me(self, actor: NamedDependency[Actor]) -> Session:
@@ -69,6 +128,36 @@ class AuthController(Controller):
             status_code=204,
             cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")],
         )
+
+    @post(
+        "/password", operation_id="changePassword", guards=[signed_in],
+        status_code=HTTP_204_NO_CONTENT,
+        summary="Change my password (ends my other sessions and my API tokens)",
+    )  # fmt: skip
+    async def change_password(
+        self, actor: NamedDependency[Actor], data: JSONBody[PasswordChange]
+    ) -> None:
+        await signin.do_change_password(actor, data)
+
+    @get("/mfa", operation_id="mfaStatus", guards=[signed_in], summary="My second factor")
+    async def mfa_status(self, actor: NamedDependency[Actor]) -> MfaStatus:
+        return await signin.mfa_status(actor)
+
+    @post(
+        "/mfa", operation_id="startMfaEnrolment", guards=[signed_in], status_code=200,
+        summary="Set up a second factor: a new TOTP secret",
+    )  # fmt: skip
+    async def start_mfa(self, actor: NamedDependency[Actor]) -> Enrolment:
+        return await signin.start_enrolment(actor)
+
+    @post(
+        "/mfa/confirm", operation_id="confirmMfaEnrolment", guards=[signed_in], status_code=200,
+        summary="Confirm the second factor with a code; recovery codes shown once",
+    )  # fmt: skip
+    async def confirm_mfa(
+        self, actor: NamedDependency[Actor], data: JSONBody[EnrolConfirm]
+    ) -> RecoveryCodes:
+        return await signin.confirm_enrolment(actor, data)
 
     @get("/tokens", operation_id="listTokens", guards=[signed_in], summary="My API tokens")
     async def list_tokens(self, actor: NamedDependency[Actor]) -> list[Token]:
@@ -111,3 +200,25 @@ class UserController(Controller):
         self, actor: NamedDependency[Actor], user_id: FromPath[int], data: JSONBody[UserUpdate]
     ) -> User:
         return await service.do_update_user(actor, user_id, data)
+
+    @delete(
+        "/{user_id:int}/mfa", operation_id="resetUserMfa", guards=[requires("users.manage")],
+        summary="Remove a user's second factor (ends their sessions and tokens)",
+    )  # fmt: skip
+    async def reset_mfa(self, actor: NamedDependency[Actor], user_id: FromPath[int]) -> None:
+        await signin.do_reset_mfa(actor, user_id)
+
+    @get("/security-policy", operation_id="getSecurityPolicy", guards=[requires("users.manage")])
+    async def get_policy(self) -> list[RolePolicy]:
+        """Per role: whether signing in needs a second factor."""
+        return await mfa.policy()
+
+    @put(
+        "/security-policy/{role:str}",
+        operation_id="setSecurityPolicy",
+        guards=[requires("users.manage")],
+    )
+    async def set_policy(
+        self, actor: NamedDependency[Actor], role: FromPath[str], data: JSONBody[PolicyUpdate]
+    ) -> RolePolicy:
+        return await mfa.do_set_policy(actor, role, data.mfa_required)

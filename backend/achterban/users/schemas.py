@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -53,9 +53,13 @@ class UserUpdate(Input):
     password: str | msgspec.UnsetType = msgspec.UNSET
 
 
+DEFAULT_TOKEN_DAYS = 90
+
+
 class TokenCreate(Input):
     name: str
-    expires_in_days: int | None = None
+    # every token expires: 90 days unless asked otherwise, a year and a day at most
+    expires_in_days: Annotated[int, msgspec.Meta(ge=1, le=366)] = DEFAULT_TOKEN_DAYS
 
 
 class Token(msgspec.Struct, kw_only=True):
@@ -70,3 +74,70 @@ class Token(msgspec.Struct, kw_only=True):
 class NewToken(msgspec.Struct, kw_only=True):
     token: Token
     secret: str
+
+
+Code = Annotated[str, msgspec.Meta(max_length=64)]
+Secret = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class MfaChallenge(msgspec.Struct, kw_only=True):
+    """The password was right; a second factor is asked for (``code``) or must be set up."""
+
+    mfa_required: bool = True
+    step: Literal["code", "enrol"]
+    pending_token: str
+    expires_at: datetime
+
+
+class PendingInput(Input):
+    pending_token: Secret
+
+
+class CodeInput(Input):
+    pending_token: Secret
+    code: Code  # six digits from the app, or a recovery code
+
+
+class Enrolment(msgspec.Struct, kw_only=True):
+    """A new TOTP secret, shown once: type it in or open the URI in an authenticator app."""
+
+    secret: str
+    provisioning_uri: str
+    enrolment_token: str
+    expires_at: datetime
+
+
+class EnrolConfirm(Input):
+    enrolment_token: Secret
+    code: Code
+
+
+class RecoveryCodes(msgspec.Struct, kw_only=True):
+    recovery_codes: list[str]
+
+
+class EnrolledSession(Session, kw_only=True):
+    """Signed in after enrolling: the session plus the recovery codes, shown once."""
+
+    recovery_codes: list[str]
+
+
+class MfaStatus(msgspec.Struct, kw_only=True):
+    enabled: bool
+    required: bool
+    recovery_codes_left: int
+
+
+class RolePolicy(msgspec.Struct, kw_only=True):
+    role: str
+    mfa_required: bool
+    is_default: bool  # no setting stored: the built-in default applies
+
+
+class PolicyUpdate(Input):
+    mfa_required: bool
+
+
+class PasswordChange(Input):
+    current_password: Secret
+    new_password: Secret

@@ -1,4 +1,4 @@
-"""Staff users: accounts, sign-in with throttling, sessions, personal API tokens.
+"""Staff users: accounts, sessions, personal API tokens (sign-in itself is in signin.py).
 
 Every change goes through a ``do_*`` function that takes the acting user and
 writes the audit entry in the same transaction.
@@ -21,13 +21,20 @@ from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
 from achterban.platform.security import new_token, token_hash
 from achterban.settings import get_settings
-from achterban.users import passwords, roles
-from achterban.users.schemas import NewToken, Token, TokenCreate, User, UserCreate, UserUpdate
-from achterban.users.tables import ApiToken, LoginThrottle, StaffUser, UserSession
+from achterban.users import mfa, passwords, roles
+from achterban.users import throttle as throttle_counts
+from achterban.users.schemas import (
+    DEFAULT_TOKEN_DAYS,
+    NewToken,
+    Token,
+    TokenCreate,
+    User,
+    UserCreate,
+    UserUpdate,
+)
+from achterban.users.tables import ApiToken, LoginChallenge, StaffUser, UserSession
 
 TOKEN_PREFIX = "abt_"
-MAX_BLOCK = timedelta(minutes=15)
-IP_FAILURE_FACTOR = 4  # an address may fail for several accounts before it is slowed
 
 
 def _now() -> datetime:
@@ -78,70 +85,18 @@ def actor_for(
     )
 
 
-# --- sign-in ---------------------------------------------------------------
+# --- sessions ------------------------------------------------------------------
 
 
-async def _blocked_for(keys: list[str]) -> int:
-    rows = await LoginThrottle.select().where(LoginThrottle.key.is_in(keys))
-    now = _now()
-    waits = [
-        (r["blocked_until"] - now).total_seconds()
-        for r in rows
-        if r["blocked_until"] and r["blocked_until"] > now
-    ]
-    return int(max(waits)) + 1 if waits else 0
-
-
-async def _note_failure(key: str, limit: int) -> None:
-    async with db.transaction():
-        row = await LoginThrottle.objects().where(LoginThrottle.key == key).first()
-        now = _now()
-        if row is None:
-            row = LoginThrottle(key=key, failures=0, last_failure_at=now)
-            await row.save()
-        failures = row.failures + 1
-        blocked_until = None
-        if failures >= limit:
-            seconds = min(2 ** (failures - limit) * 2, MAX_BLOCK.total_seconds())
-            blocked_until = now + timedelta(seconds=seconds)
-        await LoginThrottle.update(
-            {
-                LoginThrottle.failures: failures,
-                LoginThrottle.last_failure_at: now,
-                LoginThrottle.blocked_until: blocked_until,
-            }
-        ).where(LoginThrottle.key == key)
-
-
-async def authenticate(email: str, password: str, ip: str | None) -> StaffUser:
-    """Return the user, or raise the same 401 for an unknown user and a wrong password."""
-    limit = get_settings().login_max_failures
-    email_key, ip_key = f"email:{email.strip().lower()}", f"ip:{ip or '-'}"
-    wait = await _blocked_for([email_key, ip_key])
-    if wait:
-        raise Problem(
-            429,
-            _("Too many failed sign-ins. Try again in {seconds} seconds."),
-            values={"seconds": wait},
-            kind="login-throttled",
-            headers={"Retry-After": str(wait)},
-        )
-    user = await StaffUser.objects().where(StaffUser.email == email.strip().lower()).first()
-    if not passwords.verify(user.password_hash if user else None, password) or not (
-        user and user.active
-    ):
-        await _note_failure(email_key, limit)
-        await _note_failure(ip_key, limit * IP_FAILURE_FACTOR)
-        await audit.record(
-            Actor(None, email.strip().lower()[:254], "anonymous", frozenset(), ip=ip),
-            "auth.login_failed", "staff_user", user.id if user else "",
-        )  # fmt: skip
-        raise Problem(401, _("Wrong e-mail address or password."), kind="login-failed")
-    await LoginThrottle.delete().where(LoginThrottle.key == email_key)
-    return user
-
-
-async def start_session(user: StaffUser, ip: str | None, user_agent: str | None) -> tuple[str, str]:
+async def start_session(
+    user: StaffUser,
+    ip: str | None,
+    user_agent: str | None,
+    *,
+    second_factor: bool = False,
+    credentials_version: int | None = None,
+) -> tuple[str, str]:
+    """A new session; it lives while the credentials stay as they were when they were checked."""
     token, csrf = new_token(), secrets.token_urlsafe(24)
     now = _now()
     async with db.transaction():
@@ -154,11 +109,15 @@ async def start_session(user: StaffUser, ip: str | None, user_agent: str | None)
                 expires_at=now + timedelta(hours=get_settings().session_hours),
                 ip=ip,
                 user_agent=(user_agent or "")[:300],
+                credentials_version=credentials_version or user.credentials_version,
+                second_factor=second_factor,
             )
         )
         await StaffUser.update({StaffUser.last_login_at: now}).where(StaffUser.id == user.id)
         actor = actor_for(user, ip=ip, via="session")
-        await audit.record(actor, "auth.login", "staff_user", user.id)
+        await audit.record(
+            actor, "auth.login", "staff_user", user.id, {"second_factor": second_factor}
+        )
     return token, csrf
 
 
@@ -170,21 +129,15 @@ async def end_session(actor: Actor) -> None:
 
 
 async def actor_from_session(token: str, ip: str | None) -> Actor | None:
-    row = (
-        await UserSession.select(
-            UserSession.id, UserSession.csrf_token, UserSession.expires_at, UserSession.user.id
-        )
-        .where(UserSession.token_hash == token_hash(token))
-        .first()
-    )
-    if row is None or row["expires_at"] <= _now():
+    row = await UserSession.objects().where(UserSession.token_hash == token_hash(token)).first()
+    if row is None or row.expires_at <= _now():
         return None
-    user = await StaffUser.objects().where(StaffUser.id == row["user.id"]).first()
-    if user is None or not user.active:
+    user = await _user_for(row.user, row.credentials_version, row.second_factor)
+    if user is None:
         return None
     return actor_for(
         user, ip=ip, via="session", districts=await _districts(user),
-        session_id=row["id"], csrf_token=row["csrf_token"],
+        session_id=row.id, csrf_token=row.csrf_token,
     )  # fmt: skip
 
 
@@ -193,14 +146,57 @@ async def actor_from_token(token: str, ip: str | None) -> Actor | None:
         return None
     row = await ApiToken.objects().where(ApiToken.token_hash == token_hash(token)).first()
     now = _now()
-    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
+    if row is None or row.revoked_at is not None or token_expires(row) <= now:
         return None
-    user = await StaffUser.objects().where(StaffUser.id == row.user).first()
-    if user is None or not user.active:
+    user = await _user_for(row.user, row.credentials_version, row.second_factor)
+    if user is None:
         return None
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row.id)
     return actor_for(user, ip=ip, via="token", districts=await _districts(user))
+
+
+def token_expires(row: ApiToken) -> datetime:
+    """A token made before tokens had to expire lasts the default time from its creation."""
+    return row.expires_at or row.created_at + timedelta(days=DEFAULT_TOKEN_DAYS)
+
+
+async def _user_for(
+    user_id: int, credentials_version: int, second_factor: bool
+) -> StaffUser | None:
+    """The user a session or token belongs to, while it is still good for them.
+
+    A password change or deactivation moves the user's credentials version on, which ends
+    every session and token made before it; a role that needs a second factor refuses
+    sessions and tokens made without one.
+    """
+    user = await StaffUser.objects().where(StaffUser.id == user_id).first()
+    if user is None or not user.active or user.credentials_version != credentials_version:
+        return None
+    if not second_factor and await mfa.required(user.role):
+        return None
+    return user
+
+
+async def end_credentials(user_id: int, *, keep_session: int | None = None) -> None:
+    """End every session (but ``keep_session``), API token and pending sign-in of a user."""
+    async with db.transaction():
+        rows = await db.raw(
+            "UPDATE staff_user SET credentials_version = credentials_version + 1 "
+            "WHERE id = {} RETURNING credentials_version",
+            user_id,
+        )
+        sessions = UserSession.delete().where(UserSession.user == user_id)
+        if keep_session is not None:
+            sessions = sessions.where(UserSession.id != keep_session)
+            await UserSession.update(
+                {UserSession.credentials_version: rows[0]["credentials_version"]}
+            ).where(UserSession.id == keep_session)
+        await sessions
+        await ApiToken.update({ApiToken.revoked_at: _now()}).where(
+            (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+        )
+        await LoginChallenge.delete().where(LoginChallenge.user == user_id)
 
 
 async def _districts(user: StaffUser) -> tuple[str, ...]:
@@ -216,9 +212,12 @@ async def csrf_for(actor: Actor) -> str:
 
 
 async def purge_expired_sessions() -> int:
-    expired = await UserSession.select(UserSession.id).where(UserSession.expires_at <= _now())
+    """Delete sessions and pending sign-ins that have run out."""
+    now = _now()
+    expired = await UserSession.select(UserSession.id).where(UserSession.expires_at <= now)
     if expired:
         await UserSession.delete().where(UserSession.id.is_in([r["id"] for r in expired]))
+    await LoginChallenge.delete().where(LoginChallenge.expires_at <= now)
     return len(expired)
 
 
@@ -277,7 +276,7 @@ async def do_update_user(actor: Actor, user_id: int, data: UserUpdate) -> User:
         if values:
             await StaffUser.update(values).where(StaffUser.id == user_id)
         if "password" in changes or changes.get("active") is False:
-            await UserSession.delete().where(UserSession.user == user_id)
+            await end_credentials(user_id)
         logged = {k: v for k, v in changes.items() if k != "password"}
         if "password" in changes:
             logged["password"] = "changed"
@@ -296,7 +295,7 @@ def _token_schema(row: ApiToken) -> Token:
         prefix=row.prefix,
         created_at=row.created_at,
         last_used_at=row.last_used_at,
-        expires_at=row.expires_at,
+        expires_at=token_expires(row),
     )
 
 
@@ -310,15 +309,25 @@ async def list_tokens(actor: Actor) -> list[Token]:
 async def do_create_token(actor: Actor, data: TokenCreate) -> NewToken:
     secret = new_token(TOKEN_PREFIX)
     now = _now()
-    expires = now + timedelta(days=data.expires_in_days) if data.expires_in_days else None
     async with db.transaction():
+        user = await get_user(actor.user_id or 0)
+        session = (
+            await UserSession.select(UserSession.second_factor)
+            .where(UserSession.id == actor.session_id)
+            .first()
+            if actor.session_id is not None
+            else None
+        )
         row = ApiToken(
             user=actor.user_id,
             name=data.name.strip()[:100] or "token",
             prefix=secret[:12],
             token_hash=token_hash(secret),
             created_at=now,
-            expires_at=expires,
+            expires_at=now + timedelta(days=data.expires_in_days),
+            credentials_version=user.credentials_version,
+            # a token made by a session that passed the second factor carries that with it
+            second_factor=bool(session and session["second_factor"]),
         )
         await row.save()
         await audit.record(actor, "token.create", "api_token", row.id, {"name": row.name})
@@ -339,19 +348,5 @@ async def do_revoke_token(actor: Actor, token_id: int) -> None:
 
 
 async def throttle(key: str, limit: int, window: timedelta) -> int:
-    """Count a hit on ``key``; the seconds to wait when it had ``limit`` hits in ``window``."""
-    async with db.transaction():
-        row = await LoginThrottle.objects().where(LoginThrottle.key == key).first()
-        now = _now()
-        if row is None:
-            await LoginThrottle(key=key, failures=1, last_failure_at=now).save()
-            return 0
-        if row.blocked_until and row.blocked_until > now:
-            return int((row.blocked_until - now).total_seconds()) + 1
-        hits = 1 if now - row.last_failure_at > window else row.failures + 1
-        blocked = now + window if hits > limit else None
-        await LoginThrottle.update(
-            {LoginThrottle.failures: hits, LoginThrottle.last_failure_at: now,
-             LoginThrottle.blocked_until: blocked}
-        ).where(LoginThrottle.key == key)  # fmt: skip
-        return int(window.total_seconds()) if blocked else 0
+    """Count a hit on ``key``; the seconds to wait when it had more than ``limit`` in ``window``."""
+    return await throttle_counts.hit(key, limit, window)

@@ -55,6 +55,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/login/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in: the second factor (a TOTP code or a recovery code) */
+        post: operations["loginCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in: set up the second factor the role needs (a new secret) */
+        post: operations["loginEnrol"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login/enrol/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in: confirm the new second factor with a code; recovery codes shown once */
+        post: operations["loginEnrolConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/logout": {
         parameters: {
             query?: never;
@@ -83,6 +134,58 @@ export interface paths {
         get: operations["currentSession"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My second factor */
+        get: operations["mfaStatus"];
+        put?: never;
+        /** Set up a second factor: a new TOTP secret */
+        post: operations["startMfaEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm the second factor with a code; recovery codes shown once */
+        post: operations["confirmMfaEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change my password (ends my other sessions and my API tokens) */
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -193,23 +296,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/cases/staff": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** ListStaff */
-        get: operations["listCaseStaff"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/cases/{case_id}": {
         parameters: {
             query?: never;
@@ -227,40 +313,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/cases/{case_id}/agency-consent": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** AgencyConsent */
-        post: operations["recordAgencyConsent"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/cases/{case_id}/assign": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Assign */
-        post: operations["assignCase"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/cases/{case_id}/close": {
         parameters: {
             query?: never;
@@ -272,23 +324,6 @@ export interface paths {
         put?: never;
         /** Close */
         post: operations["closeCase"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/cases/{case_id}/constituent": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Constituent */
-        get: operations["getCaseConstituent"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -340,23 +375,6 @@ export interface paths {
         put?: never;
         /** Resolve */
         post: operations["resolveCase"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/cases/{case_id}/resume": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Resume */
-        post: operations["resumeCase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -859,23 +877,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/people/{person_id}/counts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** What the person's record holds (what a merge would move) */
-        get: operations["personCounts"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/people/{person_id}/donations": {
         parameters: {
             query?: never;
@@ -959,23 +960,6 @@ export interface paths {
         put?: never;
         /** CreateMembership */
         post: operations["createMembership"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/people/{person_id}/overview": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Everything the person page shows, as one audited read */
-        get: operations["personOverview"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1137,6 +1121,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/security-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetPolicy */
+        get: operations["getSecurityPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/security-policy/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SetPolicy */
+        put: operations["setSecurityPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/{user_id}": {
         parameters: {
             query?: never;
@@ -1153,6 +1171,23 @@ export interface paths {
         head?: never;
         /** UpdateUser */
         patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/users/{user_id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a user's second factor (ends their sessions and tokens) */
+        delete: operations["resetUserMfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
 }
@@ -1172,16 +1207,6 @@ export interface components {
             status: string;
             street: string;
             unit: string;
-        };
-        /** AgencyConsent */
-        AgencyConsent: {
-            given: boolean;
-            /** @default  */
-            note: string;
-        };
-        /** Assign */
-        Assign: {
-            assignee_id: number;
         };
         /** AuditEvent */
         AuditEvent: {
@@ -1203,11 +1228,6 @@ export interface components {
             items: components["schemas"]["AuditEvent"][];
             next_before_id: number | null;
         };
-        /** CandidateOffice */
-        CandidateOffice: {
-            id: number;
-            name: string;
-        };
         /** CandidatePage */
         CandidatePage: {
             items: components["schemas"]["dedupe_schemas_Candidate"][];
@@ -1219,13 +1239,12 @@ export interface components {
         Case: {
             address: string;
             assignee_id: number | null;
-            assignee_name: string;
             campaign_key: string;
-            candidates: components["schemas"]["casework_schemas_Candidate"][];
+            candidates: {
+                [key: string]: unknown;
+            }[];
             channel: string;
             closed_at: string | null;
-            constituent_name: string;
-            contents: boolean;
             /** Format: date-time */
             created_at: string;
             description: string;
@@ -1235,12 +1254,10 @@ export interface components {
             id: number;
             language: string;
             office_id: number | null;
-            office_name: string;
             overdue: boolean;
             person_id: number | null;
             reference: string;
             resolution: string;
-            routing: components["schemas"]["Routing"] | null;
             routing_reason: string;
             sensitive: {
                 [key: string]: string;
@@ -1249,9 +1266,6 @@ export interface components {
             status: string;
             subject: string;
             topic: string;
-            topic_label: {
-                [key: string]: string;
-            };
         };
         /** CaseCreate */
         CaseCreate: {
@@ -1289,13 +1303,12 @@ export interface components {
         CaseDetail: {
             address: string;
             assignee_id: number | null;
-            assignee_name: string;
             campaign_key: string;
-            candidates: components["schemas"]["casework_schemas_Candidate"][];
+            candidates: {
+                [key: string]: unknown;
+            }[];
             channel: string;
             closed_at: string | null;
-            constituent_name: string;
-            contents: boolean;
             /** Format: date-time */
             created_at: string;
             description: string;
@@ -1305,51 +1318,34 @@ export interface components {
             group_size: number;
             id: number;
             language: string;
-            may_triage: boolean;
             office_id: number | null;
-            office_name: string;
-            open_tasks: number;
             overdue: boolean;
             person_id: number | null;
             reference: string;
             resolution: string;
-            routing: components["schemas"]["Routing"] | null;
             routing_reason: string;
             sensitive: {
                 [key: string]: string;
             } | null;
             share_with_agencies: boolean;
-            staff: components["schemas"]["StaffMember"][];
             status: string;
             subject: string;
             tasks: components["schemas"]["CaseTask"][];
             topic: string;
-            topic_label: {
-                [key: string]: string;
-            };
         };
         /** CaseEvent */
         CaseEvent: {
             actor_id: number | null;
-            actor_name: string;
-            /** @default  */
-            agency: string;
-            /** @default  */
-            assignee_name: string;
             /** Format: date-time */
             at: string;
             body: string;
             channel: string;
-            consent?: boolean | null;
-            detail?: {
+            detail: {
                 [key: string]: unknown;
             };
             direction: string;
-            from_status?: string | null;
             id: number;
             kind: string;
-            routing?: components["schemas"]["Routing"] | null;
-            to_status?: string | null;
         };
         /** CasePage */
         CasePage: {
@@ -1362,7 +1358,6 @@ export interface components {
         /** CaseTask */
         CaseTask: {
             assignee_id: number | null;
-            assignee_name: string;
             done_at: string | null;
             due_at: string | null;
             id: number;
@@ -1375,10 +1370,10 @@ export interface components {
             ok: boolean;
             reason: string;
         };
-        /** Close */
-        Close: {
-            /** @default false */
-            confirm_open_tasks: boolean;
+        /** CodeInput */
+        CodeInput: {
+            code: string;
+            pending_token: string;
         };
         /** Collection */
         Collection: {
@@ -1427,26 +1422,6 @@ export interface components {
             purpose: string;
             status: string;
         };
-        /** Constituent */
-        Constituent: {
-            address: string;
-            cases: components["schemas"]["ConstituentCase"][];
-            emails: string[];
-            language: string;
-            name: string;
-            person_id: number;
-            phones: string[];
-        };
-        /** ConstituentCase */
-        ConstituentCase: {
-            /** Format: date-time */
-            created_at: string;
-            id: number;
-            reference: string;
-            status: string;
-            subject: string;
-            topic: string;
-        };
         /** Donation */
         Donation: {
             amount_cents: number;
@@ -1458,6 +1433,26 @@ export interface components {
             person_id: number;
             /** Format: date */
             received_on: string;
+        };
+        /** EnrolConfirm */
+        EnrolConfirm: {
+            code: string;
+            enrolment_token: string;
+        };
+        /** EnrolledSession */
+        EnrolledSession: {
+            csrf_token: string;
+            permissions: string[];
+            recovery_codes: string[];
+            user: components["schemas"]["User"];
+        };
+        /** Enrolment */
+        Enrolment: {
+            enrolment_token: string;
+            /** Format: date-time */
+            expires_at: string;
+            provisioning_uri: string;
+            secret: string;
         };
         /** ErasureInput */
         ErasureInput: {
@@ -1667,6 +1662,22 @@ export interface components {
             merged_id: number;
             survivor_id: number;
         };
+        /** MfaChallenge */
+        MfaChallenge: {
+            /** Format: date-time */
+            expires_at: string;
+            /** @default true */
+            mfa_required: boolean;
+            pending_token: string;
+            /** @enum {string} */
+            step: "code" | "enrol";
+        };
+        /** MfaStatus */
+        MfaStatus: {
+            enabled: boolean;
+            recovery_codes_left: number;
+            required: boolean;
+        };
         /** NewToken */
         NewToken: {
             secret: string;
@@ -1686,6 +1697,15 @@ export interface components {
         PairInput: {
             a: number;
             b: number;
+        };
+        /** PasswordChange */
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
+        };
+        /** PendingInput */
+        PendingInput: {
+            pending_token: string;
         };
         /** Person */
         Person: {
@@ -1707,7 +1727,6 @@ export interface components {
             language: string;
             last_contact_at: string | null;
             last_name: string;
-            matches_erased_identity: boolean;
             phone: string | null;
             phones: string[];
             point_person_id: number | null;
@@ -1719,15 +1738,6 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             voted_for_us: boolean;
-        };
-        /** PersonCounts */
-        PersonCounts: {
-            cases: number | null;
-            consent_records: number;
-            donations: number;
-            interactions: number;
-            mandates: number;
-            memberships: number;
         };
         /** PersonCreate */
         PersonCreate: {
@@ -1759,17 +1769,6 @@ export interface components {
             tags?: string[];
             /** @default false */
             voted_for_us: boolean;
-        };
-        /** PersonOverview */
-        PersonOverview: {
-            consent: components["schemas"]["ConsentMatrix"];
-            counts: components["schemas"]["PersonCounts"];
-            donations: components["schemas"]["Donation"][];
-            household: components["schemas"]["Household"] | null;
-            mandates: components["schemas"]["Mandate"][];
-            memberships: components["schemas"]["Membership"][];
-            person: components["schemas"]["Person"];
-            timeline: components["schemas"]["TimelineEntry"][];
         };
         /** PersonPage */
         PersonPage: {
@@ -1813,6 +1812,10 @@ export interface components {
             roles: string[];
             support_level: number | null;
             tags: string[];
+        };
+        /** PolicyUpdate */
+        PolicyUpdate: {
+            mfa_required: boolean;
         };
         /** PreferenceChoice */
         PreferenceChoice: {
@@ -1893,6 +1896,10 @@ export interface components {
             /** @default  */
             website: string;
         };
+        /** RecoveryCodes */
+        RecoveryCodes: {
+            recovery_codes: string[];
+        };
         /** RepresentativeRef */
         RepresentativeRef: {
             chamber: string;
@@ -1914,23 +1921,15 @@ export interface components {
         Resolve: {
             resolution: string;
         };
+        /** RolePolicy */
+        RolePolicy: {
+            is_default: boolean;
+            mfa_required: boolean;
+            role: string;
+        };
         /** RoutePick */
         RoutePick: {
             office_id: number;
-        };
-        /** Routing */
-        Routing: {
-            assignee_id?: number | null;
-            /** @default  */
-            assignee_name: string;
-            code: string;
-            /** @default 0 */
-            count: number;
-            /** @default  */
-            district: string;
-            office_id?: number | null;
-            /** @default  */
-            office_name: string;
         };
         /** ScanStarted */
         ScanStarted: {
@@ -1941,12 +1940,6 @@ export interface components {
             csrf_token: string;
             permissions: string[];
             user: components["schemas"]["User"];
-        };
-        /** StaffMember */
-        StaffMember: {
-            id: number;
-            name: string;
-            role: string;
         };
         /** StaffRef */
         StaffRef: {
@@ -1967,42 +1960,13 @@ export interface components {
         };
         /** TimelineEntry */
         TimelineEntry: {
-            amount_cents?: number | null;
             /** Format: date-time */
             at: string;
-            /** @default  */
-            branch: string;
-            /** @default  */
-            campaign: string;
-            /** @default  */
-            channel: string;
-            /** @default  */
-            currency: string;
             detail?: {
                 [key: string]: unknown;
             };
-            /** @default  */
-            direction: string;
-            /** @default  */
-            gift_kind: string;
-            /** @enum {string} */
-            kind: "interaction" | "consent" | "donation" | "membership" | "case";
-            /** @default  */
-            plan: string;
-            /** @default  */
-            purpose: string;
-            /** @default  */
-            reference: string;
-            /** @default  */
-            source: string;
-            /** @default  */
-            status: string;
-            /** @default  */
-            subject: string;
+            kind: string;
             summary: string;
-            /** @default  */
-            topic: string;
-            until?: string | null;
         };
         /** Token */
         Token: {
@@ -2016,7 +1980,8 @@ export interface components {
         };
         /** TokenCreate */
         TokenCreate: {
-            expires_in_days?: number | null;
+            /** @default 90 */
+            expires_in_days: number;
             name: string;
         };
         /** TopicAssignment */
@@ -2067,15 +2032,6 @@ export interface components {
             password?: string;
             regions?: string[];
             role?: "admin" | "organiser" | "regional_organiser" | "representative" | "caseworker" | "volunteer";
-        };
-        /** Candidate */
-        casework_schemas_Candidate: {
-            district: string;
-            name: string;
-            /** @default  */
-            note: string;
-            office_ids: number[];
-            offices: components["schemas"]["CandidateOffice"][];
         };
         /** Candidate */
         dedupe_schemas_Candidate: {
@@ -2213,7 +2169,106 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["Session"] | components["schemas"]["MfaChallenge"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    loginCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeInput"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    loginEnrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PendingInput"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Enrolment"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    loginEnrolConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeInput"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledSession"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -2281,6 +2336,182 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mfaStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatus"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startMfaEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Enrolment"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmMfaEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolConfirm"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not signed in */
@@ -2709,44 +2940,6 @@ export interface operations {
             };
         };
     };
-    listCaseStaff: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StaffMember"][];
-                };
-            };
-            /** @description Not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     getCase: {
         parameters: {
             query?: never;
@@ -2805,193 +2998,7 @@ export interface operations {
             };
         };
     };
-    recordAgencyConsent: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                case_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AgencyConsent"];
-            };
-        };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CaseDetail"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    assignCase: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                case_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Assign"];
-            };
-        };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CaseDetail"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     closeCase: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                case_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Close"] | null;
-            };
-        };
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CaseDetail"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getCaseConstituent: {
         parameters: {
             query?: never;
             header?: never;
@@ -3008,7 +3015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Constituent"];
+                    "application/json": components["schemas"]["CaseDetail"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -3231,64 +3238,6 @@ export interface operations {
             };
         };
     };
-    resumeCase: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                case_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CaseDetail"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     routeCase: {
         parameters: {
             query?: never;
@@ -3310,7 +3259,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Case"];
+                    "application/json": components["schemas"]["CaseDetail"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -5054,64 +5003,6 @@ export interface operations {
             };
         };
     };
-    personCounts: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                person_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PersonCounts"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     listDonations: {
         parameters: {
             query?: never;
@@ -5652,64 +5543,6 @@ export interface operations {
             };
         };
     };
-    personOverview: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                person_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PersonOverview"];
-                };
-            };
-            /** @description Bad request syntax or unsupported method */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
     subjectAccessExport: {
         parameters: {
             query?: never;
@@ -6172,6 +6005,106 @@ export interface operations {
             };
         };
     };
+    getSecurityPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolePolicy"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setSecurityPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolePolicy"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getUser: {
         parameters: {
             query?: never;
@@ -6253,6 +6186,62 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resetUserMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request syntax or unsupported method */
             400: {
