@@ -72,7 +72,8 @@ def _sweep_seconds() -> set[int]:
 
 def _cron_enqueuer(name: str) -> Any:
     async def enqueue_cron(ctx: dict[str, Any]) -> None:
-        await jobs.enqueue(name, key=f"cron:{name}:{ctx.get('job_id', '')}")
+        tick = str(ctx.get("job_id", "")).rsplit(":", 1)[-1]  # arq's id ends in the time
+        await jobs.enqueue(name, key=f"cron:{name}:{tick}")
 
     enqueue_cron.__qualname__ = enqueue_cron.__name__ = f"cron_{name}"
     return enqueue_cron
@@ -81,18 +82,30 @@ def _cron_enqueuer(name: str) -> Any:
 async def startup(ctx: dict[str, Any]) -> None:
     configure_runner(get_settings())
     await db.start()
+    await jobs.runner.start(run_crons=False)  # jobs a job enqueues, and the sweeper's, go to Redis
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await jobs.runner.stop()
     await db.stop()
 
 
 class WorkerSettings:
     functions = [run_job]
+    # arq keeps a cron tick unique by its name across all of Redis: name it by the queue,
+    # or another installation (or test run) on the same Redis takes this queue's ticks
     cron_jobs = [
-        cron(_cron_enqueuer(c.name), minute=set(c.minutes), unique=True, run_at_startup=False)
+        cron(
+            _cron_enqueuer(c.name), name=f"cron:{get_settings().job_queue}:{c.name}",
+            minute=set(c.minutes), unique=True, run_at_startup=False,
+        )
         for c in CRONS
-    ] + [cron(sweep, second=_sweep_seconds(), run_at_startup=True, timeout=60)]
+    ] + [
+        cron(
+            sweep, name=f"cron:{get_settings().job_queue}:sweep", second=_sweep_seconds(),
+            run_at_startup=True, timeout=60,
+        )
+    ]  # fmt: skip
     on_startup = startup
     on_shutdown = shutdown
     queue_name = get_settings().job_queue

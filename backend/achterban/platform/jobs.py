@@ -142,27 +142,49 @@ class Runner:
         """Those of ``keys`` with a wake-up still on its way to a worker.
 
         With arq: on the queue and not held by a worker (a worker that took it and
-        left the row waiting has died). In-process: a task of this process.
+        left the row waiting, or whose heartbeat stopped, has died). In-process: a
+        task of this process.
         """
-        if not keys:
-            return set()
         if self._pool is None:
             return {key for key in keys if self._pending.get(key)}
+        wake_ups = await self._wake_ups(keys)
+        return {key for key, ids in wake_ups.items() if any(not held for held in ids.values())}
+
+    async def forget(self, key: str) -> None:
+        """Drop the wake-ups of ``key`` that a dead worker holds.
+
+        arq would keep them on the queue until its own time-out (hours), and deliver
+        them again after it; the job has been taken over by then.
+        """
+        if self._pool is None:
+            return
+        from arq.constants import in_progress_key_prefix, job_key_prefix, retry_key_prefix
+
+        for job_id, held in (await self._wake_ups([key])).get(key, {}).items():
+            if held:
+                await self._pool.zrem(self.queue_name, job_id)
+                await self._pool.delete(
+                    *(
+                        prefix + job_id
+                        for prefix in (in_progress_key_prefix, job_key_prefix, retry_key_prefix)
+                    )
+                )
+
+    async def _wake_ups(self, keys: list[str]) -> dict[str, dict[str, bool]]:
+        """key → {arq job id: held by a worker} for the wake-ups of ``keys`` on the queue."""
+        if not keys or self._pool is None:
+            return {}
+        from arq.constants import in_progress_key_prefix
+
         prefix = f"{self.queue_name}:"
         wanted = set(keys)
-        members: dict[str, list[str]] = {}
+        result: dict[str, dict[str, bool]] = {}
         for raw in await self._pool.zrange(self.queue_name, 0, -1):
             job_id = raw.decode() if isinstance(raw, bytes) else str(raw)
             key = job_id[len(prefix) :].rsplit("@", 1)[0] if job_id.startswith(prefix) else ""
             if key in wanted:
-                members.setdefault(key, []).append(job_id)
-        from arq.constants import in_progress_key_prefix
-
-        result = set()
-        for key, ids in members.items():
-            held = await self._pool.exists(*[in_progress_key_prefix + i for i in ids])
-            if held < len(ids):
-                result.add(key)
+                held = bool(await self._pool.exists(in_progress_key_prefix + job_id))
+                result.setdefault(key, {})[job_id] = held
         return result
 
     async def drain(self) -> None:
@@ -476,9 +498,11 @@ async def sweep() -> dict[str, int]:
             continue  # it beat in the meantime, or another sweeper got there first
         if ended:
             log.error("job %s failed: its worker stopped %s times", key, row["attempts"])
+            await runner.forget(key)
             counts["failed"] += 1
         else:
             log.warning("job %s lost its worker; taken over", key)
+            await runner.forget(key)
             await runner.wake(key, again=True)
             counts["taken_over"] += 1
     lost_before = now - timedelta(seconds=settings.job_lost_seconds)
@@ -494,6 +518,7 @@ async def sweep() -> dict[str, int]:
     for key in keys:
         if key not in woken:
             log.warning("job %s had lost its wake-up; woken again", key)
+            await runner.forget(key)
             await runner.wake(key, again=True)
             counts["woken"] += 1
     return counts
