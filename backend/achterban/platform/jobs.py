@@ -396,7 +396,12 @@ async def execute(ctx: dict[str, Any], key: str, *, final_try: bool = True) -> b
     final = final_try or attempt >= MAX_TRIES
     limit = runner.timeout(job.name)
     arguments: dict[str, Any] = job.arguments if isinstance(job.arguments, dict) else {}
-    work = asyncio.create_task(function({**ctx, "job_key": key, "claim": claimant}, **arguments))
+    run_context = {**ctx, "job_key": key, "claim": claimant}
+
+    async def run() -> Any:
+        return await function(run_context, **arguments)
+
+    work: asyncio.Task[Any] = asyncio.create_task(run())
     taken_over = asyncio.Event()
     beat = asyncio.create_task(_keep_alive(key, claimant, work, taken_over))
     try:
