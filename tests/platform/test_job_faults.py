@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -361,3 +362,21 @@ async def test_a_worker_told_to_stop_hands_its_import_back_and_the_next_carries_
     job = await _job(key)
     assert job.status == "done" and job.attempts == 2
     assert job.result == {"created": rows, "updated": 0, "bad": 0, "rows": rows}
+
+
+async def test_a_job_that_kept_losing_its_worker_ends_failed_not_running(app):
+    key = await jobs.enqueue("purge_login_throttles", wake=False)
+    long_ago = datetime.now(UTC) - timedelta(minutes=5)
+    await JobRun.update(
+        {
+            JobRun.status: "running",
+            JobRun.attempts: jobs.MAX_TRIES,
+            JobRun.claimed_by: "a worker that was killed",
+            JobRun.heartbeat_at: long_ago,
+        }
+    ).where(JobRun.job_key == key)
+    counts = await jobs.sweep()
+    assert counts["failed"] >= 1
+    job = await _job(key)
+    assert job.status == "failed" and job.finished_at is not None
+    assert "worker stopped" in job.error
