@@ -33,6 +33,10 @@ class Settings:
     login_max_failures: int
     job_queue: str
     dedupe_delay_seconds: int  # a scan for duplicates waits this long for more changes
+    job_heartbeat_seconds: float  # a running job shows it is alive this often
+    job_stale_seconds: float  # a running job silent this long lost its worker
+    job_lost_seconds: float  # a job waiting this long and not on the queue lost its wake-up
+    job_sweep_seconds: int  # the sweeper looks for both this often
     # proxies whose X-Forwarded-For names the client (IPs or networks, comma-separated);
     # none by default, so no one can set the IP that the audit and per-IP limits use
     trusted_proxies: tuple[str, ...] = ()
@@ -81,6 +85,10 @@ def load_settings() -> Settings:
         login_max_failures=int(_env("LOGIN_MAX_FAILURES", "5") or 5),
         job_queue=_env("JOB_QUEUE", "achterban:queue") or "achterban:queue",
         dedupe_delay_seconds=int(_env("DEDUPE_DELAY", "30") or 0),
+        job_heartbeat_seconds=float(_env("JOB_HEARTBEAT", "10") or 10),
+        job_stale_seconds=float(_env("JOB_STALE", "60") or 60),
+        job_lost_seconds=float(_env("JOB_LOST", "60") or 60),
+        job_sweep_seconds=int(_env("JOB_SWEEP", "60") or 60),
         trusted_proxies=tuple(
             part.strip() for part in (_env("TRUSTED_PROXIES", "") or "").split(",") if part.strip()
         ),

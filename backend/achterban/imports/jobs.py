@@ -5,7 +5,9 @@ from achterban.platform import jobs
 
 
 async def import_people(ctx: dict[str, Any], **arguments: Any) -> dict[str, int]:
-    counts = await service.run_import(ctx["job_key"], progress=ctx.get("progress"), **arguments)
+    counts = await service.run_import(
+        ctx["job_key"], progress=ctx.get("progress"), claim=ctx.get("claim"), **arguments
+    )
     service.discard_copy(arguments["path"])
     if counts["created"] or counts["updated"]:
         await jobs.enqueue_once("dedupe_scan")  # at once: the new people may be someone known

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -100,11 +101,12 @@ class Parsed:
     records: list[records.Record] = field(default_factory=list)
     issues: list[dict[str, Any]] = field(default_factory=list)
     rows: int = 0
+    last_line: int = 0
 
 
 def _parse_chunk(key: str, chunk: list[tuple[int, list[str]]], columns: dict[int, str]) -> Parsed:
     """Check a chunk of rows; pure, so it can run in another process."""
-    parsed = Parsed(rows=len(chunk))
+    parsed = Parsed(rows=len(chunk), last_line=chunk[-1][0] if chunk else 0)
     for line, cells in chunk:
         row = {name: cells[i] for i, name in columns.items() if i < len(cells)}
         try:
@@ -156,64 +158,102 @@ def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, l
 async def run_import(
     key: str, path: str, filename: str, mapping: dict[str, str], source: str,
     actor_id: int | None = None, progress: Progress | None = None,
-    regions: list[str] | None = None, **_ignored: Any,
+    regions: list[str] | None = None, claim: str | None = None, **_ignored: Any,
 ) -> dict[str, int]:  # fmt: skip
     """Stream the file in batches; a bad row becomes an issue with its line number.
 
-    Parsing the next batch (Python, in a thread) overlaps writing this one (the database).
+    Parsing the next batch (in a second process for a large file) overlaps writing this
+    one (the database). Each batch commits with a checkpoint on the job (its last line
+    and the counts so far), so a run that stopped half-way (a killed worker, a time
+    limit) carries on after the last committed batch and the counts stay true. With
+    ``claim`` a batch commits only while this run still holds the job.
     """
     columns = {int(i): f for i, f in mapping.items()}
     file = Path(path)
+    saved = await _checkpoint(key)
+    if saved and not file.exists():  # the run that stopped had finished and removed its copy
+        return {name: int(saved.get(name, 0)) for name in ("created", "updated", "bad", "rows")}
     total = max(reader.count_lines(file) - 1, 0)
     report = progress or (lambda done, total: jobs.progress(key, done, total))
-    await ImportIssue.delete().where(ImportIssue.job_key == key)  # a retried job starts over
-    counts = {"created": 0, "updated": 0, "bad": 0, "rows": 0}
+    after_line = int(saved.get("line", 0))
+    counts = {name: int(saved.get(name, 0)) for name in ("created", "updated", "bad", "rows")}
+    # bad lines of committed batches stay; any others belong to no committed batch
+    await ImportIssue.delete().where((ImportIssue.job_key == key) & (ImportIssue.line > after_line))
     actor = Actor(actor_id, f"import:{filename}", "system", frozenset({"*"}), via="job")
-    chunks = _chunks(reader.rows(file))
+    chunks = _chunks(item for item in reader.rows(file) if item[0] > after_line)
     loop = asyncio.get_running_loop()
-    # a large file is checked in a second process while this one writes to the database
+    # a large file is checked in a second process while this one writes to the database;
+    # that process ends with this one, however this one ends
     pool = (
-        ProcessPoolExecutor(1, mp_context=get_context("spawn")) if total > PARALLEL_FROM else None
-    )
+        ProcessPoolExecutor(
+            1, mp_context=get_context("spawn"), initializer=jobs.die_with_parent,
+            initargs=(os.getpid(),),
+        )
+        if total - counts["rows"] > PARALLEL_FROM
+        else None
+    )  # fmt: skip
 
     def parse_next() -> asyncio.Future[Parsed]:
         chunk = next(chunks, [])
         return loop.run_in_executor(pool, _parse_chunk, key, chunk, columns)
 
-    batch = await parse_next()
-    while batch.rows:
-        upcoming = parse_next()
-        try:
-            if regions:
-                _keep_to_regions(key, batch, set(regions))
-            await _keep_out_erased(key, batch)
-            async with db.transaction():
-                await fast.tune_transaction()
-                result = await bulk.upsert(
-                    batch.records,
-                    source=source,
-                    source_detail=filename,
-                    actor_id=actor_id,
-                    regions=regions or None,
-                )
-                await fast.insert(ImportIssue, batch.issues)
-                await audit.record(actor, "person.import", "import", key, {
-                    "created": len(result.created), "updated": len(result.updated),
-                    "bad": len(batch.issues),
-                })  # fmt: skip
-        except BaseException:
-            upcoming.cancel()
-            raise
-        counts["created"] += len(result.created)
-        counts["updated"] += len(result.updated)
-        counts["bad"] += len(batch.issues)
-        counts["rows"] += batch.rows
-        await report(counts["rows"], total)
-        batch = await upcoming
+    try:
+        batch = await parse_next()
+        while batch.rows:
+            upcoming = parse_next()
+            try:
+                if regions:
+                    _keep_to_regions(key, batch, set(regions))
+                await _keep_out_erased(key, batch)
+                async with db.transaction():
+                    await fast.tune_transaction()
+                    result = await bulk.upsert(
+                        batch.records,
+                        source=source,
+                        source_detail=filename,
+                        actor_id=actor_id,
+                        regions=regions or None,
+                    )
+                    await fast.insert(ImportIssue, batch.issues)
+                    await audit.record(actor, "person.import", "import", key, {
+                        "created": len(result.created), "updated": len(result.updated),
+                        "bad": len(batch.issues),
+                    })  # fmt: skip
+                    after = {
+                        "created": counts["created"] + len(result.created),
+                        "updated": counts["updated"] + len(result.updated),
+                        "bad": counts["bad"] + len(batch.issues),
+                        "rows": counts["rows"] + batch.rows,
+                    }
+                    await jobs.save_checkpoint(
+                        key, claim, {"line": batch.last_line, **after}, after["rows"], total
+                    )
+            except BaseException:
+                upcoming.cancel()
+                raise
+            counts = after
+            await report(counts["rows"], total)
+            batch = await upcoming
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
     if pool is not None:
         pool.shutdown()
     await report(counts["rows"], counts["rows"])
     return counts
+
+
+async def _checkpoint(key: str) -> dict[str, Any]:
+    """Where an earlier run of this import stopped: its last committed line and counts."""
+    row = (
+        await JobRun.select(JobRun.checkpoint)
+        .where(JobRun.job_key == key)
+        .output(load_json=True)
+        .first()
+    )
+    saved = row["checkpoint"] if row else None
+    return saved if isinstance(saved, dict) else {}
 
 
 async def status(actor: Actor, key: str) -> ImportStatus:

@@ -6,7 +6,10 @@ class JobRun(Table, tablename="job_run"):
     """A queued or running background job, its progress and its outcome.
 
     The database is the record; Redis (or the in-process runner) only wakes a
-    worker. Progress is written by the job itself.
+    worker. Progress is written by the job itself. A worker claims the row
+    (``claimed_by``) and refreshes ``heartbeat_at`` while it runs; ``checkpoint`` is
+    what a job that stopped half-way carries on from (an import: the last committed
+    line and its counts).
     """
 
     id = Serial(primary_key=True)
@@ -24,3 +27,6 @@ class JobRun(Table, tablename="job_run"):
     created_at = Timestamptz()
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
+    heartbeat_at = Timestamptz(null=True, default=None)
+    claimed_by = Varchar(length=100, default="")
+    checkpoint = JSON(default={})
