@@ -21,6 +21,7 @@ from achterban.dedupe.tables import DedupeCandidate, DedupeDecision
 from achterban.donations.tables import Donation, Mandate
 from achterban.memberships.tables import Membership
 from achterban.people import scope, search
+from achterban.people import service as people
 from achterban.people.service import visible_row
 from achterban.people.tables import ContactPoint, Interaction, Person, PersonTag
 from achterban.platform import bulk, db, jobs
@@ -196,6 +197,7 @@ async def do_merge(actor: Actor, survivor_id: int, merged_id: int) -> None:
         values[Person.updated_at] = datetime.now(UTC)
         await Person.update(values).where(Person.id == survivor_id)
         await Person.update({Person.merged_into: survivor_id}).where(Person.id == merged_id)
+        await people.refresh_search_text([survivor_id])  # found by the moved e-mail, phone too
         await audit.record(actor, "person.merge", "person", survivor_id, {"merged": merged_id})
         await request_scan(actor)
 

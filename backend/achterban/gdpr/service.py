@@ -23,6 +23,7 @@ from achterban.platform.i18n import _
 
 ERASED_PERSON: dict[Any, Any] = {
     Person.first_name: "", Person.infix: "", Person.last_name: "", Person.sort_name: "",
+    Person.search_text: "",
     Person.date_of_birth: None, Person.email: None, Person.phone: None, Person.external_ref: None,
     Person.address_raw: "", Person.street: "", Person.house_number: "",
     Person.house_number_addition: "", Person.unit: "", Person.postcode: "", Person.city: "",

@@ -15,6 +15,8 @@ from achterban.consent.tables import ConsentEvent
 from achterban.districts import service as districts
 from achterban.households.tables import Household
 from achterban.imports.records import Record
+from achterban.people import normalise
+from achterban.people import service as people
 from achterban.people.tables import ContactPoint, Person, PersonTag
 from achterban.platform import bulk
 
@@ -161,6 +163,10 @@ async def upsert(
         await bulk.insert(Person, [
             {
                 "source": source, **_columns(r), "id": person_id,
+                "search_text": normalise.search_text(
+                    r.first_name, r.infix, r.last_name, r.emails, r.phones,
+                    r.address.get("postcode", ""), r.address.get("city", ""),
+                ),
                 "household": households.get(r.household_key or ""),
                 "created_at": now, "updated_at": now,
             }
@@ -179,6 +185,8 @@ async def upsert(
     await bulk.update(Person, list(changes.values()))
     known = set(matches.values())
     await _contact_points(records, ids, known)
+    # the found ones (and one person twice in a batch) are searched by all they now hold
+    await people.refresh_search_text(sorted(known | {ids[j] for j in first_of.values()}))
     await _tags(records, ids, known)
     await _consent(records, ids, source_detail, actor_id, now)
     created = sorted({ids[i] for i, _ in inserts})
