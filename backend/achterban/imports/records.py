@@ -147,9 +147,10 @@ def _address(row: dict[str, str]) -> addresses.ParsedAddress | None:
             raw = f"{raw}, {row['postcode']} {row.get('city', '')}".strip()
         if "," not in raw and len(_DOUBLE_SPACE.split(raw.strip())) >= 3:
             # Mailchimp writes an address's parts two spaces apart, without commas;
-            # it is parsed with commas and kept as written
-            commas = ", ".join(p for p in _DOUBLE_SPACE.split(raw.strip()) if p)
-            return replace(addresses.parse_address(commas, row.get("country")), raw=raw)
+            # it is parsed in the usual order and kept as written
+            text, country = _spaced_address(raw)
+            parsed = addresses.parse_address(text, country or row.get("country"))
+            return replace(parsed, raw=raw)
         return addresses.parse_address(raw, row.get("country"))
     parts = [
         row.get("street", ""),
@@ -167,6 +168,28 @@ def _address(row: dict[str, str]) -> addresses.ParsedAddress | None:
         )
     raw = ", ".join(p for p in (" ".join([line1, *extra]).strip(), line2) if p)
     return addresses.parse_address(raw, row.get("country")) if raw else None
+
+
+_POSTAL = re.compile(r"^(\d{4}\s?[A-Za-z]{2}|\d{5}(-\d{4})?)$")
+
+
+def _spaced_address(raw: str) -> tuple[str, str]:
+    """Mailchimp's "street  line 2  city  state  zip  country" as "street, zip city" (NL)
+    or "street line 2, city, state zip" (US), with the country code apart."""
+    parts = [p.strip() for p in _DOUBLE_SPACE.split(raw.strip()) if p.strip()]
+    country = ""
+    if len(parts[-1]) == 2 and parts[-1].isalpha():
+        country = addresses.country_code(parts.pop()) or ""
+    postcode = parts.pop() if parts and _POSTAL.match(parts[-1]) else ""
+    street, rest = parts[0], parts[1:]
+    dutch = country == "NL" or bool(re.match(r"^\d{4}\s?[A-Za-z]{2}$", postcode))
+    if dutch:
+        city = next((p for p in rest if not re.search(r"\d", p)), "")
+        return f"{street}, {postcode} {city}".strip(" ,"), country or "NL"
+    state = rest.pop() if rest and len(rest[-1]) == 2 and rest[-1].isalpha() else ""
+    city = rest.pop() if rest else ""
+    line1 = " ".join([street, *rest])
+    return ", ".join(p for p in (line1, city, f"{state} {postcode}".strip()) if p), country
 
 
 def _names(record: Record, row: dict[str, str]) -> None:

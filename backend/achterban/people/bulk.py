@@ -17,7 +17,7 @@ from achterban.households.tables import Household
 from achterban.imports.records import Record
 from achterban.people import normalise
 from achterban.people import service as people
-from achterban.people.tables import ContactPoint, Person, PersonTag
+from achterban.people.tables import ContactPoint, Interaction, Person, PersonTag
 from achterban.platform import bulk
 
 
@@ -189,6 +189,7 @@ async def upsert(
     await people.refresh_search_text(sorted(known | {ids[j] for j in first_of.values()}))
     await _tags(records, ids, known)
     await _consent(records, ids, source_detail, actor_id, now)
+    await _notes(records, ids, source_detail, now)
     created = sorted({ids[i] for i, _ in inserts})
     return BatchResult(created=created, updated=sorted(set(ids.values()) - set(created)))
 
@@ -245,4 +246,21 @@ async def _consent(
         }
         for (p, purpose, channel), status in sorted(wanted.items())
         if latest.get((p, purpose, channel)) != status
+    ])  # fmt: skip
+
+
+async def _notes(records: list[Record], ids: dict[int, int], detail: str, now: datetime) -> None:
+    """The old tool's notes on a person, kept on their timeline once (not again on re-import)."""
+    wanted = {(ids[i], r.notes) for i, r in enumerate(records) if r.notes}
+    if not wanted:
+        return
+    rows = await bulk.select_in(
+        Interaction, ["person", "notes"], {"person": list({p for p, _ in wanted}),
+                                           "kind": ["import_note"]},
+    )  # fmt: skip
+    have = {(r["person"], r["notes"]) for r in rows}
+    await bulk.insert(Interaction, [
+        {"person": p, "at": now, "channel": "web", "direction": "in", "kind": "import_note",
+         "subject": detail[:300], "notes": text, "value_adding": False}
+        for p, text in sorted(wanted - have)
     ])  # fmt: skip
