@@ -160,7 +160,10 @@ def _address(row: dict[str, str]) -> addresses.ParsedAddress | None:
     line1 = " ".join(p.strip() for p in parts if p.strip())
     extra = [row.get(k, "").strip() for k in ("address2", "address3") if row.get(k, "").strip()]
     line2 = " ".join(p.strip() for p in (row.get("postcode", ""), row.get("city", "")) if p.strip())
-    if row.get("state", "").strip():
+    dutch = addresses.country_code(row.get("country")) == "NL" or bool(
+        re.match(r"^\s*\d{4}\s?[A-Za-z]{2}\s*$", row.get("postcode", ""))
+    )
+    if row.get("state", "").strip() and not dutch:  # a Dutch province follows from the postcode
         line2 = " ".join(
             p.strip()
             for p in (row.get("city", ""), row["state"], row.get("postcode", ""))

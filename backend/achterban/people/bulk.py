@@ -196,8 +196,8 @@ async def upsert(
 
 async def _contact_points(records: list[Record], ids: dict[int, int], known: set[int]) -> None:
     """Add the e-mail addresses and phone numbers a person does not have yet."""
-    wanted = {
-        (ids[i], kind, v)
+    wanted = {  # in the file's order: a new person's first e-mail address is the primary one
+        (ids[i], kind, v): None
         for i, r in enumerate(records)
         for kind, vs in (("email", r.emails), ("phone", r.phones))
         for v in vs
@@ -207,7 +207,7 @@ async def _contact_points(records: list[Record], ids: dict[int, int], known: set
     have = {(r["person"], r["kind"], r["value"]) for r in rows}
     primary = {(p, k) for p, k, _ in have}
     new = []
-    for person_id, kind, value in sorted(wanted - have):
+    for person_id, kind, value in (w for w in wanted if w not in have):
         is_primary = (person_id, kind) not in primary
         new.append({"person": person_id, "kind": kind, "value": value, "is_primary": is_primary})
         primary.add((person_id, kind))
