@@ -208,7 +208,10 @@ async def _search(
     actor: Actor, f: PersonFilter, limit: int, offset: int, *, fuzzy: bool
 ) -> PersonPage:
     clause = combine(conditions(actor, f, fuzzy=fuzzy))
-    query = Person.select(*SUMMARY_COLUMNS).where(clause)
+    counted = bool(f.q and f.q.strip())
+    # a search reads its matches once: the page and the total in one statement
+    extra = [QueryString("count(*) OVER ()", alias="found")] if counted else []
+    query = Person.select(*SUMMARY_COLUMNS, *extra).where(clause)
     if f.sort == "relevance" and f.q:
         query = query.order_by(_rank(f.q, fuzzy)).order_by(Person.sort_name)
         query = query.order_by(Person.id)
@@ -217,7 +220,10 @@ async def _search(
         query = query.order_by(column, ascending=ascending)
         query = query.order_by(Person.id, ascending=ascending)
     rows = await query.limit(limit).offset(offset)
-    total = await Person.count().where(clause)
+    if counted and (rows or offset == 0):
+        total = int(rows[0]["found"]) if rows else 0
+    else:
+        total = await Person.count().where(clause)
     return PersonPage(items=await summaries(rows), total=total, limit=limit, offset=offset)
 
 
