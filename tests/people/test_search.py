@@ -176,3 +176,30 @@ async def test_a_change_may_not_leave_nobody(app, admin_client):
     assert (await admin_client.get(f"/api/people/{person['id']}")).json()["first_name"] == "Ans"
     kept = await admin_client.patch(f"/api/people/{person['id']}", json={"first_name": ""})
     assert kept.status_code == 200  # the e-mail address still says who this is
+
+
+async def test_after_a_merge_the_survivor_is_found_by_what_the_other_record_held(app, admin_client):
+    tag = _tag()
+    keep = await _create(admin_client, first_name="Mies", last_name=f"Merge{tag}")
+    gone = await _create(admin_client, first_name="Mies", emails=[f"mies{tag}@example.org"])
+    response = await admin_client.post(
+        "/api/dedupe/merge", json={"survivor_id": keep["id"], "merged_id": gone["id"]}
+    )
+    assert response.status_code == 204, response.text
+    assert await _found(admin_client, f"mies{tag}") == [keep["id"]]
+
+
+async def test_an_erased_person_leaves_nothing_to_search_by(app, admin_client):
+    from achterban.people.tables import Person
+
+    tag = _tag()
+    person = await _create(
+        admin_client, first_name="Gone", last_name=f"Erased{tag}", emails=[f"gone{tag}@example.org"]
+    )
+    response = await admin_client.post(
+        f"/api/people/{person['id']}/erase", json={"reason": "request"}
+    )
+    assert response.status_code in (200, 204), response.text
+    row = await Person.select(Person.search_text).where(Person.id == person["id"]).first()
+    assert row["search_text"] == ""
+    assert await _found(admin_client, f"gone{tag}") == []
