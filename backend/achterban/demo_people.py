@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from achterban.consent import service as consent
-from achterban.districts import service as districts
 from achterban.consent.schemas import ConsentInput
+from achterban.districts import service as districts
 from achterban.donations import service as donations
 from achterban.donations.schemas import GiftCreate, MandateCreate
 from achterban.imports import service as imports
