@@ -83,10 +83,10 @@ def _text_condition(q: str, fuzzy: bool) -> Any:
     clause: Any = None
     for term in words:
         item = WhereRaw("search_text LIKE {} ESCAPE '\\'", term.pattern)
+        if fuzzy and len(term.word) >= 4:
+            # pg_trgm: a word of search_text within a trigram similarity of 0.6 of this one
+            item = item | WhereRaw("search_text %> {}", term.word)
         clause = item if clause is None else clause & item
-    if fuzzy:
-        # pg_trgm: part of search_text is within a trigram similarity of 0.6 of the query
-        clause = clause | WhereRaw("search_text %> {}", " ".join(t.word for t in words))
     return clause
 
 
