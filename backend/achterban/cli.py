@@ -200,7 +200,7 @@ def import_group() -> None:
 @click.option("--source", default="", help="Where these people come from.")
 def import_people(file: Path, maps: tuple[str, ...], source: str) -> None:
     """Import people from a CSV file, with a progress bar and a report of bad lines."""
-    from achterban.imports import service
+    from achterban.imports import records, service
     from achterban.platform import jobs
     from achterban.platform.auth import SYSTEM
     from achterban.platform.errors import Problem
@@ -240,7 +240,8 @@ def import_people(file: Path, maps: tuple[str, ...], source: str) -> None:
         f"{result['bad']} bad rows."
     )
     for issue in page.items:
-        click.echo(f"  line {issue.line}: {issue.reason}")
+        text, kept = records.reason_text(issue.reason, "en")
+        click.echo(f"  line {issue.line}: {text}" + (" (imported without it)" if kept else ""))
     if page.total > len(page.items):
         click.echo(f"  ... and {page.total - len(page.items)} more")
     if outcome["status"].unmapped_columns:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from achterban.platform.auth import SYSTEM
+from achterban.settings import get_settings
 from achterban.users import service as users
 from achterban.users.schemas import UserCreate
 from achterban.users.tables import StaffUser
@@ -35,20 +38,31 @@ async def seed() -> list[str]:
             ),
         )
         created += 1
-    from achterban.demo_people import seed_people
+    from achterban.demo_casework import seed_cases, seed_offices
+    from achterban.demo_people import resolve_districts, seed_people
 
     lines = [f"Demo data ready ({created} users added)."]
-    lines += await seed_people()
-    from achterban.demo_casework import seed_cases, seed_offices
-
+    # the district maps first: people imported after them get their district on the way in
     office_logins = await seed_offices()
+    lines += await seed_people()
+    lines += await resolve_districts()
     lines += await seed_cases()
     lines.append("Sign in at http://127.0.0.1:8000 with one of:")
     for email, _, role, _, _ in DEMO_USERS:
         lines.append(f"  {email:<32} {role:<20} password: {DEMO_PASSWORD}")
+    listing = _write_sign_ins(office_logins)
     lines.append(
-        "Office staff (representatives and caseworkers, same password): "
-        + ", ".join(office_logins[:6])
-        + ", ..."
+        f"Office staff (representatives and caseworkers, same password): {len(office_logins)} "
+        f"sign-ins, all listed in {listing} (an admin also sees them at GET /api/users)."
     )
     return lines
+
+
+def _write_sign_ins(office_logins: list[str]) -> Path:
+    """Every demo sign-in in one file, so the summary need not cut the list short."""
+    path = get_settings().var_dir / "demo-sign-ins.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [f"{email:<40} {role:<20} {DEMO_PASSWORD}" for email, _, role, _, _ in DEMO_USERS]
+    rows += [f"{email:<40} {'office staff':<20} {DEMO_PASSWORD}" for email in office_logins]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from achterban.consent import service as consent
 from achterban.consent.schemas import ConsentInput
+from achterban.districts import service as districts
 from achterban.donations import service as donations
 from achterban.donations.schemas import GiftCreate, MandateCreate
 from achterban.imports import service as imports
@@ -81,3 +82,17 @@ async def seed_people() -> list[str]:
         "Anna's own preferences page (the link a newsletter carries): "
         f"http://127.0.0.1:8000/preferences/{consent.preferences_token(ids['D-1001'])}",
     ]
+
+
+async def resolve_districts() -> list[str]:
+    """Demo people with a postcode but no district (seeded before the maps were loaded)."""
+    rows = await Person.select(Person.id, Person.country, Person.postcode).where(
+        (Person.source == "demo") & (Person.district == "") & (Person.postcode != "")
+    )
+    fixed = 0
+    for row in rows:
+        district = await districts.district_of(row["country"], row["postcode"])
+        if district:
+            await Person.update({Person.district: district}).where(Person.id == row["id"])
+            fixed += 1
+    return [f"{fixed} demo people given their district."] if fixed else []

@@ -318,8 +318,12 @@ async def test_a_representative_sees_the_constituents_of_their_district(app, off
     async with signed_in(app, representative) as client:
         assert (await client.get(f"/api/people/{inside['id']}")).status_code == 200
         assert (await client.get(f"/api/people/{outside['id']}")).status_code == 404
+        # "assen" finds the surname and everyone living in Assen: all of them in the district
         listed = (await client.get("/api/people", params={"q": "assen"})).json()["items"]
-        assert [p["id"] for p in listed] == [inside["id"]]
+        assert inside["id"] in [p["id"] for p in listed]
+        assert {p["district"] for p in listed} == {"NL-GM-assen"}
+        found = (await client.get("/api/people", params={"q": "kiezer groningen"})).json()
+        assert outside["id"] not in [p["id"] for p in found["items"]]
 
 
 async def test_offices_show_staff_and_topics_and_only_admins_assign(app, offices, admin_client):

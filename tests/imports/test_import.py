@@ -45,7 +45,7 @@ def test_headers_in_english_and_dutch_are_recognised():
     ])  # fmt: skip
     assert list(guessed.values()) == [
         "first_name", "infix", "last_name", "email", "phone", "street", "house_number",
-        "postcode", "city",
+        "postcode", "city", "notes",
     ]  # fmt: skip
     english = mapping.guess(["First Name", "last_name", "ZIP", "State", "Email Address"])
     assert list(english.values()) == ["first_name", "last_name", "postcode", "state", "email"]
@@ -66,15 +66,26 @@ async def test_bad_rows_are_reported_by_line_and_good_rows_land(app, admin_clien
     ])  # fmt: skip
     status = await _upload(admin_client, path)
     assert status["status"] == "done"
-    assert status["created"] == 2 and status["bad"] == 3
-    assert [(i["line"], i["reason"].split(":")[0]) for i in status["issues"]] == [
-        (3, "invalid e-mail address 'bob@'"),
-        (4, "invalid phone number '12'"),
-        (6, "support_level"),
+    # a bad value is left out and reported on its line; the person is imported without it
+    assert status["created"] == 5 and status["bad"] == 3
+    assert [(i["line"], i["reason"], i["kept"]) for i in status["issues"]] == [
+        (3, "E-mailadres: 'bob@' is geen geldig e-mailadres", True),
+        (4, "Telefoonnummer: '12' is geen geldig telefoonnummer", True),
+        (6, "Steun (1-5): '9' is niet 1 tot en met 5; weggelaten", True),
     ]  # fmt: skip
+    english = await admin_client.get(
+        f"/api/imports/{status['job_key']}/issues", headers={"Accept-Language": "en"}
+    )
+    assert english.json()["items"][0]["reason"] == (
+        "E-mail address: 'bob@' is not a valid e-mail address"
+    )
     assert status["done"] == status["total"] == 5  # the blank line is skipped
     people = (await admin_client.get("/api/people", params={"tag": tag})).json()["items"]
-    assert sorted(p["display_name"] for p in people) == ["Anna Bakker", "Eva Mulder"]
+    assert sorted(p["display_name"] for p in people) == [
+        "Anna Bakker", "Bob Smit", "Cor Visser", "Dirk Dijk", "Eva Mulder",
+    ]  # fmt: skip
+    bob = next(p for p in people if p["display_name"] == "Bob Smit")
+    assert bob["email"] is None
     eva = next(p for p in people if p["display_name"] == "Eva Mulder")
     assert eva["address_status"] == "review"
 
@@ -144,7 +155,7 @@ async def test_unknown_mapping_field_is_a_clear_error(app, admin_client, tmp_dir
 async def test_the_cli_imports_with_a_summary(app, test_env, tmp_dir):
     email = f"cli.{uuid.uuid4().hex[:6]}@example.org"
     path = _csv(
-        tmp_dir, [["Name", "Mail", "Notes"], ["Henk de Boer", email, "x"], ["Ina", "nope", ""]]
+        tmp_dir, [["Name", "Mail", "Shoe size"], ["Henk de Boer", email, "x"], ["Ina", "nope", ""]]
     )
     result = subprocess.run(
         [sys.executable, "-m", "achterban.cli", "import", "people", str(path),
@@ -152,9 +163,12 @@ async def test_the_cli_imports_with_a_summary(app, test_env, tmp_dir):
         env=test_env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "1 people added" in result.stdout and "1 bad rows" in result.stdout
-    assert "line 3: invalid e-mail address 'nope'" in result.stdout
-    assert "Columns not imported: Notes" in result.stdout
+    assert "2 people added" in result.stdout and "1 bad rows" in result.stdout
+    assert (
+        "line 3: E-mail address: 'nope' is not a valid e-mail address (imported without it)"
+        in result.stdout
+    )
+    assert "Columns not imported: Shoe size" in result.stdout
     person = await Person.select().where(Person.email == email).first()
     assert (person["first_name"], person["infix"], person["last_name"]) == ("Henk", "de", "Boer")
     missing = subprocess.run(
@@ -231,7 +245,7 @@ async def test_the_kept_copy_is_deleted_and_bad_rows_text_expires(app, admin_cli
         ["Ria", "Smit", f"ria.{uuid.uuid4().hex[:6]}@example.org"],
     ])  # fmt: skip
     status = await _upload(admin_client, path)
-    assert status["created"] == 1 and status["issues"][0]["raw"] == "Bob,Smit,bob@"
+    assert status["created"] == 2 and status["issues"][0]["raw"] == "Bob,Smit,bob@"
     key = status["job_key"]
     assert not (imports.upload_dir() / f"{key.split(':')[1]}.csv").exists()
 

@@ -197,7 +197,7 @@ async def test_searching_and_reading_gifts_and_consent_are_audited(app, admin_cl
     details = [json.loads(s["detail"]) if isinstance(s["detail"], str) else s["detail"]
                for s in searches]  # fmt: skip
     # the search term is kept as a keyed hash: it can be matched, not read
-    assert {"filters": {"q": hash_term(person["last_name"]), "sort": hash_term("name")},
+    assert {"filters": {"q": hash_term(person["last_name"]), "sort": hash_term("relevance")},
             "total": 1, "shown": 1, "offset": 0} in details  # fmt: skip
     for view in ("mandates", "donations", "memberships", "consent"):
         response = await admin_client.get(f"/api/people/{person['id']}/{view}")

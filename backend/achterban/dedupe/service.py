@@ -18,6 +18,7 @@ from achterban.dedupe import rules
 from achterban.dedupe.schemas import Candidate, CandidatePage
 from achterban.dedupe.tables import DedupeCandidate, DedupeDecision
 from achterban.people import scope, search
+from achterban.people import service as people
 from achterban.people.service import visible_row
 from achterban.people.tables import Person
 from achterban.platform import bulk, db, jobs
@@ -168,5 +169,7 @@ async def do_merge(actor: Actor, survivor_id: int, merged_id: int) -> None:
         await visible_row(actor, merged_id)
         for part in personal.PERSON_DATA:
             await part.merge(merged_id, survivor_id)
+        # found by the moved e-mail and phone; the merged-away record by nothing
+        await people.refresh_search_text([survivor_id, merged_id])
         await audit.record(actor, "person.merge", "person", survivor_id, {"merged": merged_id})
         await request_scan(actor)

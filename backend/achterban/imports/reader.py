@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 SAMPLE = 64 * 1024
+FIELD_LIMIT_KB = 128  # a longer field is a bad line (csv's own limit), not a failed import
 
 
 class FileError(ValueError):
@@ -19,7 +20,8 @@ def sniff(path: Path) -> tuple[str, str]:
     if not path.is_file():
         raise FileError(f"no such file: {path}")
     head = path.open("rb").read(SAMPLE)
-    if b"\x00" in head:
+    # a stray NUL is a bad line (see rows); a header with one, or many, is not a CSV file
+    if b"\x00" in head.split(b"\n", 1)[0] or head.count(b"\x00") > len(head) // 100:
         raise FileError(f"{path.name} is not a text (CSV) file")
     try:
         text = head.decode("utf-8-sig")
@@ -46,14 +48,30 @@ def count_lines(path: Path) -> int:
 
 
 def rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for every row after the header; header is line 1."""
+    """(line number, cells) for every row after the header; header is line 1.
+
+    A line that is not text (a NUL byte) or holds a field over 128 KB comes as
+    ``records.BadLine`` with the reason: reported on its line, the rest still lands.
+    """
+    from achterban.imports.records import LONG_FIELD, NUL_LINE, BadLine, reason
+
     encoding, delimiter = sniff(path)
     with path.open(newline="", encoding=encoding, errors="replace") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         next(reader, None)
         start = reader.line_num + 1
-        for cells in reader:
-            if any(c.strip() for c in cells):
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:  # the field size limit: the reader goes on at the next line
+                yield start, BadLine(reason(LONG_FIELD, limit=FIELD_LIMIT_KB))
+                start = reader.line_num + 1
+                continue
+            if any("\x00" in c for c in cells):
+                yield start, BadLine(reason(NUL_LINE))
+            elif any(c.strip() for c in cells):
                 yield start, cells
             start = reader.line_num + 1
 

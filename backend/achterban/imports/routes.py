@@ -1,20 +1,20 @@
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, QueryParameter
 
-from achterban.imports import service
-from achterban.imports.schemas import ImportStatus, ImportSummary, IssuePage, Preview
+from achterban.imports import mapping, records, service
+from achterban.imports.schemas import ImportStatus, ImportSummary, Issue, IssuePage, Preview
 from achterban.platform.auth import Actor, requires
 from achterban.platform.errors import Problem
-from achterban.platform.i18n import _
+from achterban.platform.i18n import _, negotiate
 
 MAX_UPLOAD = 500 * 1024 * 1024
 
@@ -40,6 +40,23 @@ def _overrides(text: str) -> dict[str, str] | None:
     return {str(k): v for k, v in value.items()}
 
 
+def _language(request: Request[Any, Any, Any]) -> str:
+    return negotiate(request.headers.get("accept-language"))
+
+
+def _translated(issues: list[Issue], language: str) -> list[Issue]:
+    """Reasons are stored as message ids: each is read in the reader's language."""
+    result = []
+    for issue in issues:
+        text, kept = records.reason_text(issue.reason, language)
+        result.append(Issue(line=issue.line, reason=text, raw=issue.raw, kept=kept))
+    return result
+
+
+def _status(status: ImportStatus, language: str) -> ImportStatus:
+    return msgspec.structs.replace(status, issues=_translated(status.issues, language))
+
+
 async def _save(upload: UploadFile) -> Path:
     with tempfile.NamedTemporaryFile(
         delete=False, suffix=".csv", dir=service.upload_dir()
@@ -61,7 +78,9 @@ class ImportController(Controller):
         status_code=202,
         summary="Upload a CSV of people; it is imported by a job",
     )
-    async def import_people(self, actor: NamedDependency[Actor], data: Multipart) -> ImportStatus:
+    async def import_people(
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], data: Multipart
+    ) -> ImportStatus:
         path = await _save(data.file)
         try:
             key = await service.start_import(
@@ -73,7 +92,7 @@ class ImportController(Controller):
             )
         finally:
             path.unlink(missing_ok=True)
-        return await service.status(actor, key)
+        return _status(await service.status(actor, key), _language(request))
 
     @post(
         "/preview",
@@ -83,10 +102,11 @@ class ImportController(Controller):
         status_code=200,
         summary="Show the guessed column mapping and the first rows",
     )
-    async def preview(self, data: Multipart) -> Preview:
+    async def preview(self, request: Request[Any, Any, Any], data: Multipart) -> Preview:
         path = await _save(data.file)
         try:
-            return service.preview(path, _overrides(data.mapping))
+            found = service.preview(path, _overrides(data.mapping))
+            return msgspec.structs.replace(found, labels=mapping.labels(_language(request)))
         finally:
             path.unlink(missing_ok=True)
 
@@ -100,18 +120,20 @@ class ImportController(Controller):
 
     @get("/{job_key:str}", operation_id="getImport", guards=[requires("people.import")])
     async def get_import(
-        self, actor: NamedDependency[Actor], job_key: FromPath[str]
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], job_key: FromPath[str]
     ) -> ImportStatus:
-        return await service.status(actor, job_key)
+        return _status(await service.status(actor, job_key), _language(request))
 
     @get(
         "/{job_key:str}/issues", operation_id="listImportIssues", guards=[requires("people.import")]
     )
     async def list_issues(
         self,
+        request: Request[Any, Any, Any],
         actor: NamedDependency[Actor],
         job_key: FromPath[str],
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> IssuePage:
-        return await service.issues(actor, job_key, limit, offset)
+        page = await service.issues(actor, job_key, limit, offset)
+        return IssuePage(items=_translated(page.items, _language(request)), total=page.total)

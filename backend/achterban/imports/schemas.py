@@ -5,8 +5,9 @@ import msgspec
 
 class Issue(msgspec.Struct, kw_only=True):
     line: int
-    reason: str
+    reason: str  # in the reader's language (Accept-Language)
     raw: str
+    kept: bool = False  # the person was imported, without the value this is about
 
 
 class IssuePage(msgspec.Struct, kw_only=True):
@@ -22,6 +23,9 @@ class Preview(msgspec.Struct, kw_only=True):
     delimiter: str
     encoding: str
     fields: list[str]  # every field a column can be mapped to
+    labels: dict[str, str] = {}  # field → what a staffer reads, in their language
+    format: str | None = None  # the tool whose export this is ("nationbuilder"), if known
+    format_name: str | None = None  # its name as the tool spells it ("NationBuilder")
 
 
 class ImportSummary(msgspec.Struct, kw_only=True):

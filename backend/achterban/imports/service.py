@@ -69,6 +69,8 @@ def preview(path: Path, overrides: dict[str, str] | None) -> Preview:
         delimiter=delimiter,
         encoding=encoding,
         fields=sorted(mapping.FIELDS),
+        format=tool.key if (tool := mapping.detect(headers)) else None,
+        format_name=tool.name if tool else None,
     )
 
 
@@ -108,14 +110,10 @@ def _parse_chunk(key: str, chunk: list[tuple[int, list[str]]], columns: dict[int
     """Check a chunk of rows; pure, so it can run in another process."""
     parsed = Parsed(rows=len(chunk), last_line=chunk[-1][0] if chunk else 0)
     for line, cells in chunk:
-        row = {name: cells[i] for i, name in columns.items() if i < len(cells)}
-        try:
-            parsed.records.append(records.build(line, row))
-        except records.RowError as exc:
-            parsed.issues.append({
-                "job_key": key, "line": line, "reason": str(exc)[:500],
-                "raw_line": reader.raw_line(cells)[:2000],
-            })  # fmt: skip
+        record, issues = records.check(key, line, cells, columns)
+        if record is not None:
+            parsed.records.append(record)
+        parsed.issues += issues
     return parsed
 
 

@@ -9,11 +9,62 @@ from pathlib import Path
 
 PC4_FILE = Path(__file__).resolve().parent.parent / "data" / "nl" / "pc4_gemeente.csv"
 POSTCODE = re.compile(r"\b([1-9][0-9]{3})\s?(?!SA|SD|SS)([A-Za-z]{2})\b")
-# house number (digits) with an optional addition: 12A, 12 A, 12-3, 12 bis, 12 hs, 12-II
-NUMBER = re.compile(
-    r"^(?P<street>.*?\D)\s*(?P<number>\d{1,5})"
-    r"(?:\s*[-/]\s*(?P<joined>[A-Za-z0-9]{1,4})|\s*(?P<letters>[A-Za-z]{1,4}))?\s*$"
+# a house number: digits after the street, then an addition written in any of the
+# usual ways: 12A, 12 A, 12-3, 12/3, 12 3, 12A-2, 12 A 2, 12a bis, 12 hs, 12-II, 12 III
+HOUSE_NUMBER = re.compile(r"(?<!\d)(?P<number>\d{1,5})(?!\d)")
+ADDITION_TOKEN = re.compile(
+    r"\s*(?P<sep>[-/]?)\s*(?P<token>[A-Za-z]{1,4}|\d{1,3}[A-Za-z]{1,4}|\d{1,4})(?![A-Za-z\d])"
 )
+LOWER_WORDS = {"bis", "hs", "zw", "rd", "hg", "bv", "ws", "huis", "boven", "hoog"}
+ROMAN = re.compile(r"^[IVX]{1,4}$", re.IGNORECASE)
+
+
+def split_house_number(text: str) -> tuple[str, str, str] | None:
+    """(street, number, addition) of "Kerkstraat 12A-2", or None without a house number.
+
+    The first number after the street whose rest reads as an addition is the house
+    number; a number as the addition ("12 2", "12-3") follows a house number of at most
+    three digits, so "Plein 1944 12" is number 12 on "Plein 1944".
+    """
+    for match in HOUSE_NUMBER.finditer(text):
+        rest = text[match.end() :]
+        tokens = _addition_tokens(rest)
+        if tokens is None:
+            continue
+        sep, first = tokens[0] if tokens else ("", "")
+        if len(match.group("number")) > 3 and first.isdigit() and (not sep or len(first) > 3):
+            continue  # "Plein 1944 12", "Laan 1940-1945 3": the year belongs to the street
+        street = text[: match.start()].strip(" ,")
+        if not street or street[-1] in "-/":
+            continue
+        return street, match.group("number"), _addition(tokens)
+    return None
+
+
+def _addition_tokens(rest: str) -> list[tuple[str, str]] | None:
+    """[(separator, token)] when all of ``rest`` is an addition (at most three parts)."""
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    while rest[position:].strip():
+        match = ADDITION_TOKEN.match(rest, position)
+        if match is None or len(tokens) == 3:
+            return None
+        tokens.append((match.group("sep"), match.group("token")))
+        position = match.end()
+    return tokens
+
+
+def _addition(tokens: list[tuple[str, str]]) -> str:
+    text = ""
+    for index, (_sep, token) in enumerate(tokens):
+        lower = token.lower() in LOWER_WORDS or (token[0].isdigit() and not token.isdigit())
+        word = token.lower() if lower else token.upper()  # "A", "III", but "bis", "1hg"
+        if index:
+            text += "-" if word[0].isdigit() or ROMAN.match(word) else " "
+        text += word
+    return text
+
+
 PO_BOX = re.compile(r"^(postbus|antwoordnummer)\s*(\d+)$", re.IGNORECASE)
 PROVINCE_CODES = {
     "Drenthe": "NL-DR", "Flevoland": "NL-FL", "Friesland": "NL-FR", "Fryslân": "NL-FR",
@@ -73,16 +124,11 @@ def parse_nl(raw: str) -> dict[str, str]:
     fields["city"] = _city(after)
     street_part = before.split(",")[0].strip()
     box = PO_BOX.match(street_part)
-    number = NUMBER.match(street_part)
+    number = split_house_number(street_part)
     if box:
         fields["street"] = f"{box.group(1).capitalize()} {box.group(2)}"
     elif number:
-        fields["street"] = number.group("street").strip(" ,")
-        fields["house_number"] = number.group("number")
-        addition = number.group("joined") or number.group("letters") or ""
-        fields["house_number_addition"] = addition.upper()
-        if fields["house_number_addition"] in ("BIS", "HS", "ZW", "RD"):
-            fields["house_number_addition"] = fields["house_number_addition"].lower()
+        fields["street"], fields["house_number"], fields["house_number_addition"] = number
     else:
         fields["street"] = street_part
         problems.append("no house number found")

@@ -15,8 +15,9 @@ from achterban.consent.tables import ConsentEvent
 from achterban.districts import service as districts
 from achterban.households.tables import Household
 from achterban.imports.records import Record
-from achterban.people import personal
-from achterban.people.tables import ContactPoint, ErasedIdentity, Person, PersonTag
+from achterban.people import normalise, personal
+from achterban.people import service as people
+from achterban.people.tables import ContactPoint, ErasedIdentity, Interaction, Person, PersonTag
 from achterban.platform import bulk
 
 
@@ -174,6 +175,10 @@ async def upsert(
         await bulk.insert(Person, [
             {
                 "source": source, **_columns(r), "id": person_id,
+                "search_text": normalise.search_text(
+                    r.first_name, r.infix, r.last_name, r.emails, r.phones,
+                    r.address.get("postcode", ""), r.address.get("city", ""),
+                ),
                 "household": households.get(r.household_key or ""),
                 "created_at": now, "updated_at": now,
             }
@@ -192,16 +197,19 @@ async def upsert(
     await bulk.update(Person, list(changes.values()))
     known = set(matches.values())
     await _contact_points(records, ids, known)
+    # the found ones (and one person twice in a batch) are searched by all they now hold
+    await people.refresh_search_text(sorted(known | {ids[j] for j in first_of.values()}))
     await _tags(records, ids, known)
     await _consent(records, ids, source_detail, actor_id, now)
+    await _notes(records, ids, source_detail, now)
     created = sorted({ids[i] for i, _ in inserts})
     return BatchResult(created=created, updated=sorted(set(ids.values()) - set(created)))
 
 
 async def _contact_points(records: list[Record], ids: dict[int, int], known: set[int]) -> None:
     """Add the e-mail addresses and phone numbers a person does not have yet."""
-    wanted = {
-        (ids[i], kind, v)
+    wanted = {  # in the file's order: a new person's first e-mail address is the primary one
+        (ids[i], kind, v): None
         for i, r in enumerate(records)
         for kind, vs in (("email", r.emails), ("phone", r.phones))
         for v in vs
@@ -211,7 +219,7 @@ async def _contact_points(records: list[Record], ids: dict[int, int], known: set
     have = {(r["person"], r["kind"], r["value"]) for r in rows}
     primary = {(p, k) for p, k, _ in have}
     new = []
-    for person_id, kind, value in sorted(wanted - have):
+    for person_id, kind, value in (w for w in wanted if w not in have):
         is_primary = (person_id, kind) not in primary
         new.append({"person": person_id, "kind": kind, "value": value, "is_primary": is_primary})
         primary.add((person_id, kind))
@@ -250,4 +258,21 @@ async def _consent(
         }
         for (p, purpose, channel), status in sorted(wanted.items())
         if latest.get((p, purpose, channel)) != status
+    ])  # fmt: skip
+
+
+async def _notes(records: list[Record], ids: dict[int, int], detail: str, now: datetime) -> None:
+    """The old tool's notes on a person, kept on their timeline once (not again on re-import)."""
+    wanted = {(ids[i], r.notes) for i, r in enumerate(records) if r.notes}
+    if not wanted:
+        return
+    rows = await bulk.select_in(
+        Interaction, ["person", "notes"], {"person": list({p for p, _ in wanted}),
+                                           "kind": ["import_note"]},
+    )  # fmt: skip
+    have = {(r["person"], r["notes"]) for r in rows}
+    await bulk.insert(Interaction, [
+        {"person": p, "at": now, "channel": "web", "direction": "in", "kind": "import_note",
+         "subject": detail[:300], "notes": text, "value_adding": False}
+        for p, text in sorted(wanted - have)
     ])  # fmt: skip

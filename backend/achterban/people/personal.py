@@ -22,6 +22,7 @@ from achterban.platform.personal import Identity, PersonData, digest, like, patt
 # district, country: counts per area), language; nothing that names or reaches the person
 BLANK_PERSON: dict[Any, Any] = {
     Person.first_name: "", Person.infix: "", Person.last_name: "", Person.sort_name: "",
+    Person.search_text: "",
     Person.date_of_birth: None, Person.email: None, Person.phone: None, Person.external_ref: None,
     Person.address_raw: "", Person.street: "", Person.house_number: "",
     Person.house_number_addition: "", Person.unit: "", Person.postcode: "", Person.city: "",

@@ -9,7 +9,7 @@ Language = Literal["nl", "en"]
 SupportLevel = Annotated[int, msgspec.Meta(ge=1, le=5)]
 Role = Literal["loyal_voter", "member", "donor", "volunteer", "ambassador", "constituent"]
 SortKey = Literal[
-    "name", "-name", "created", "-created", "last_contact", "-last_contact", "postcode"
+    "relevance", "name", "-name", "created", "-created", "last_contact", "-last_contact", "postcode"
 ]
 Channel = Literal["email", "phone", "post", "sms", "visit", "event", "web", "social"]
 

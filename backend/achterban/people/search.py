@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import msgspec
 from litestar.params import FromQuery, QueryParameter
+from piccolo.columns.combination import WhereRaw
+from piccolo.querystring import QueryString
 
 from achterban.audit import service as audit
 from achterban.memberships.tables import Membership
@@ -15,6 +18,7 @@ from achterban.people import normalise, roles, scope
 from achterban.people.schemas import PersonFilter, PersonPage, PersonSummary, Role, SortKey
 from achterban.people.service import display_name
 from achterban.people.tables import ContactPoint, Person, PersonTag
+from achterban.platform import db
 from achterban.platform.auth import Actor
 
 SUMMARY_COLUMNS = (
@@ -45,22 +49,75 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "").replace("%", "").replace("_", "")
 
 
-def conditions(actor: Actor, f: PersonFilter, today: date | None = None) -> list[Any]:
-    """Where clauses for a filter; shared by the list, exports and segments."""
+def _like_literal(value: str) -> str:
+    """``value`` for a LIKE pattern with ``ESCAPE '\\'``: matched as written."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word of a search: it must start a word of ``search_text`` (or, with ``inside``,
+    appear anywhere in it: a fragment of an e-mail address)."""
+
+    word: str
+    inside: bool = False
+
+    @property
+    def pattern(self) -> str:
+        return ("%" if self.inside else "% ") + _like_literal(self.word) + "%"
+
+    @property
+    def whole_word(self) -> str:
+        return "% " + _like_literal(self.word) + " %"
+
+
+def terms(q: str) -> list[Term]:
+    return [Term(w, inside="@" in w or "." in w or "_" in w) for w in normalise.query_terms(q)]
+
+
+def _text_condition(q: str, fuzzy: bool) -> Any:
+    """Every word of ``q`` found; with ``fuzzy`` (PostgreSQL) also a near miss (a typo)."""
+    words = terms(q)
+    if not words:
+        return None
+    clause: Any = None
+    for term in words:
+        item = WhereRaw("search_text LIKE {} ESCAPE '\\'", term.pattern)
+        if fuzzy and len(term.word) >= 4:
+            # pg_trgm: a word of search_text within a trigram similarity of 0.6 of this one
+            item = item | WhereRaw("search_text %> {}", term.word)
+        clause = item if clause is None else clause & item
+    return clause
+
+
+def _rank(q: str, fuzzy: bool) -> QueryString:
+    """Lower is better: whole words before word starts; near misses by their similarity."""
+    words = terms(q)
+    if fuzzy:
+        return QueryString("1 - word_similarity({}, search_text)", " ".join(t.word for t in words))
+    if not words:
+        return QueryString("0")
+    parts = " + ".join("CASE WHEN search_text LIKE {} ESCAPE '\\' THEN 0 ELSE 1 END" for _ in words)
+    return QueryString(parts, *[t.whole_word for t in words])
+
+
+def conditions(
+    actor: Actor, f: PersonFilter, today: date | None = None, *, fuzzy: bool = False
+) -> list[Any]:
+    """Where clauses for a filter; shared by the list, exports and segments.
+
+    ``q`` matches words a person is known by (see ``normalise.search_text``): names in
+    any order, with or without infix, e-mail fragments, phone numbers as typed,
+    postcodes with or without the space, the city. ``fuzzy`` adds near misses
+    (PostgreSQL's pg_trgm); the list uses it when the plain search finds nobody.
+    """
     where: list[Any] = [Person.erased_at.is_null(), Person.merged_into.is_null()]
     visible = scope.visible_where(actor)
     if visible is not None:
         where.append(visible)
-    if f.q:
-        term = f.q.strip()
-        if "@" in term:
-            where.append(Person.id.is_in(
-                ContactPoint.select(ContactPoint.person).where(
-                    (ContactPoint.kind == "email") & (ContactPoint.value == term.lower())
-                )
-            ))  # fmt: skip
-        else:
-            where.append(Person.sort_name.like(_escape_like(fold(term)) + "%"))
+    if f.q and f.q.strip():
+        text = _text_condition(f.q, fuzzy)
+        where.append(text if text is not None else Person.id == -1)
     if f.email:
         where.append(Person.id.is_in(
             ContactPoint.select(ContactPoint.person).where(
@@ -132,18 +189,41 @@ def combine(where: list[Any]) -> Any:
 
 
 async def search(actor: Actor, f: PersonFilter, *, limit: int = 50, offset: int = 0) -> PersonPage:
-    clause = combine(conditions(actor, f))
-    column, ascending = SORTS[f.sort]
-    query = (
-        Person.select(*SUMMARY_COLUMNS)
-        .where(clause)
-        .order_by(column, ascending=ascending)
-        .order_by(Person.id, ascending=ascending)
-        .limit(limit)
-        .offset(offset)
-    )
-    rows = await query
-    total = await Person.count().where(clause)
+    """A page of the list. With ``q``, best matches first (sort ``relevance``); when
+    nobody matches every word, PostgreSQL looks again for near misses (a typo)."""
+    page = await _search(actor, f, limit, offset, fuzzy=False)
+    if page.total == 0 and f.q and db.is_postgres() and _may_be_typo(f.q):
+        page = await _search(actor, f, limit, offset, fuzzy=True)
+    return page
+
+
+def _may_be_typo(q: str) -> bool:
+    words = terms(q)
+    # numbers (phones, postcodes) are exact: a near miss would be someone else
+    digits = any(c.isdigit() for t in words for c in t.word)
+    return bool(words) and not digits and len(q.strip()) >= 3
+
+
+async def _search(
+    actor: Actor, f: PersonFilter, limit: int, offset: int, *, fuzzy: bool
+) -> PersonPage:
+    clause = combine(conditions(actor, f, fuzzy=fuzzy))
+    counted = bool(f.q and f.q.strip())
+    # a search reads its matches once: the page and the total in one statement
+    extra = [QueryString("count(*) OVER ()", alias="found")] if counted else []
+    query = Person.select(*SUMMARY_COLUMNS, *extra).where(clause)
+    if f.sort == "relevance" and f.q:
+        query = query.order_by(_rank(f.q, fuzzy)).order_by(Person.sort_name)
+        query = query.order_by(Person.id)
+    else:
+        column, ascending = SORTS["name" if f.sort == "relevance" else f.sort]
+        query = query.order_by(column, ascending=ascending)
+        query = query.order_by(Person.id, ascending=ascending)
+    rows = await query.limit(limit).offset(offset)
+    if counted and (rows or offset == 0):
+        total = int(rows[0]["found"]) if rows else 0
+    else:
+        total = await Person.count().where(clause)
     return PersonPage(items=await summaries(rows), total=total, limit=limit, offset=offset)
 
 
@@ -202,9 +282,12 @@ async def person_filter(
     last_contact_before: FromQuery[datetime | None] = None,
     last_contact_after: FromQuery[datetime | None] = None,
     address_status: FromQuery[str | None] = None,
-    sort: FromQuery[SortKey] = "name",
+    sort: FromQuery[SortKey | None] = None,
 ) -> PersonFilter:
-    """The people list's filters from the query string (shared by the list and exports)."""
+    """The people list's filters from the query string (shared by the list and exports).
+
+    Without ``sort`` a search (``q``) shows the best matches first, a list is by name."""
+    sort = sort or ("relevance" if q and q.strip() else "name")
     return PersonFilter(
         q=q, email=email, phone=phone, postcode=postcode, district=district, region=region,
         tag=tag, role=role, support_level_min=support_level_min, branch=branch,

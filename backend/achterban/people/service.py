@@ -143,13 +143,30 @@ async def _check_point_person(actor: Actor, user_id: int | None) -> None:
         )
 
 
+def _require_identity(names: tuple[str, str, str], emails: list[str], phones: list[str]) -> None:
+    """A person is someone: a name, an e-mail address or a phone number, at least one."""
+    if any(n.strip() for n in names) or emails or phones:
+        return
+    message = _("Give a name, an e-mail address or a phone number.")
+    raise Problem(
+        400,
+        message,
+        kind="validation",
+        errors=[
+            {"key": key, "message": message}
+            for key in ("first_name", "last_name", "emails", "phones")
+        ],
+    )
+
+
 async def do_create_person(
     actor: Actor, data: PersonCreate, *, audit_detail: dict[str, Any] | None = None
 ) -> int:
     emails = clean_emails(data.emails)
     place = address_values(data.address, data.country)
-    place["district"] = await districts.district_of(place["country"], place["postcode"])
     phones = clean_phones(data.phones, place["country"] or (data.country or "NL"))
+    _require_identity((data.first_name, data.infix, data.last_name), emails, phones)
+    place["district"] = await districts.district_of(place["country"], place["postcode"])
     tags = clean_tags(data.tags)
     _check_scope(actor, place)
     await _check_point_person(actor, data.point_person_id)
@@ -162,6 +179,15 @@ async def do_create_person(
             infix=data.infix.strip(),
             last_name=data.last_name.strip(),
             sort_name=normalise.sort_name(data.first_name, data.infix, data.last_name),
+            search_text=normalise.search_text(
+                data.first_name,
+                data.infix,
+                data.last_name,
+                emails,
+                phones,
+                place["postcode"],
+                place["city"],
+            ),
             language=data.language,
             date_of_birth=data.date_of_birth,
             email=emails[0] if emails else None,
@@ -362,23 +388,43 @@ async def do_update_person(actor: Actor, person_id: int, data: PersonPatch) -> P
                 key, changes.get("infix", row["infix"]), changes.get("last_name", row["last_name"])
             )
             values.update({getattr(PersonRow, k): v for k, v in place.items()})
-        if "emails" in changes:
-            emails = clean_emails(changes["emails"])
+        emails = clean_emails(changes["emails"]) if "emails" in changes else None
+        phones = clean_phones(changes["phones"], country or "NL") if "phones" in changes else None
+        if {"first_name", "infix", "last_name", "emails", "phones"} & changes.keys():
+            await _require_identity_after(person_id, row, changes, emails, phones)
+        if emails is not None:
             values[PersonRow.email] = emails[0] if emails else None
             await _set_contact_points(person_id, "email", emails)
-        if "phones" in changes:
-            phones = clean_phones(changes["phones"], country or "NL")
+        if phones is not None:
             values[PersonRow.phone] = phones[0] if phones else None
             await _set_contact_points(person_id, "phone", phones)
         if "tags" in changes:
             await _set_tags(person_id, clean_tags(changes["tags"]))
         values[PersonRow.updated_at] = now()
         await PersonRow.update(values).where(PersonRow.id == person_id)
+        await refresh_search_text([person_id])
         await audit.record(actor, "person.update", "person", person_id, {"fields": sorted(changes)})
         if IDENTIFYING & changes.keys():
             await _ask_for_dedupe_scan(actor)
         row = await visible_row(actor, person_id)
     return await to_schema(row)
+
+
+async def _require_identity_after(
+    person_id: int,
+    row: dict[str, Any],
+    changes: dict[str, Any],
+    emails: list[str] | None,
+    phones: list[str] | None,
+) -> None:
+    """A change may not leave someone without a name, e-mail address or phone number."""
+    names = tuple(str(changes.get(k, row[k]) or "") for k in ("first_name", "infix", "last_name"))
+    if emails is None or phones is None:
+        have = await ContactPoint.select(ContactPoint.kind).where(ContactPoint.person == person_id)
+        kinds = {p["kind"] for p in have}
+        emails = emails if emails is not None else (["kept"] if "email" in kinds else [])
+        phones = phones if phones is not None else (["kept"] if "phone" in kinds else [])
+    _require_identity((names[0], names[1], names[2]), emails, phones)
 
 
 # --- interactions -----------------------------------------------------------------
@@ -437,3 +483,27 @@ async def list_interactions(actor: Actor, person_id: int) -> list[Interaction]:
 
 def json_list(value: Any) -> list[Any]:
     return list(json.loads(value) if isinstance(value, str) else value or [])
+
+
+async def refresh_search_text(person_ids: list[int]) -> None:
+    """Recompute ``search_text`` from the rows and contact points (imports, merges, backfill)."""
+    from achterban.platform import bulk as fast
+
+    if not person_ids:
+        return
+    rows = await fast.select_in(
+        PersonRow, ["id", "first_name", "infix", "last_name", "postcode", "city"],
+        {"id": person_ids}, "erased_at IS NULL",
+    )  # fmt: skip
+    points: dict[int, dict[str, list[str]]] = {r["id"]: {"email": [], "phone": []} for r in rows}
+    for point in await fast.select_in(
+        ContactPoint, ["person", "kind", "value"], {"person": list(points)}
+    ):
+        points[point["person"]].setdefault(point["kind"], []).append(point["value"])
+    await fast.update(PersonRow, [
+        {"id": r["id"], "search_text": normalise.search_text(
+            r["first_name"], r["infix"], r["last_name"], points[r["id"]]["email"],
+            points[r["id"]]["phone"], r["postcode"], r["city"],
+        )}
+        for r in rows
+    ])  # fmt: skip

@@ -27,6 +27,8 @@ class Person(Table, tablename="person"):
     infix = Varchar(length=30, default="")  # Dutch tussenvoegsel: "van der", "de"
     last_name = Varchar(length=150, default="")
     sort_name = Varchar(length=300, default="", index=True)  # lower-case "last first infix"
+    # the words a person is found by (normalise.search_text); trigram-indexed on PostgreSQL
+    search_text = Text(default="")
     language = Varchar(length=2, default="nl")
     date_of_birth = Date(null=True, default=None)
     # the primary ones, for display; searching uses ContactPoint

@@ -1,0 +1,53 @@
+"""The demo is consistent: every demo person with an address has the district it lies in.
+
+The demo is seeded into a database of its own (a fresh SQLite file), as ``make run`` does
+on a new clone, so its offices do not change what the other tests' casework routes to.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "achterban.cli", *args],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_demo_people_have_their_district_and_every_sign_in_is_listed(test_env, tmp_path: Path):
+    database = tmp_path / "demo.sqlite3"
+    env = {
+        **test_env,
+        "ACHTERBAN_DATABASE_URL": f"sqlite:///{database}",
+        "ACHTERBAN_VAR_DIR": str(tmp_path / "var"),
+    }
+    for command in (("migrate",), ("demo",)):
+        result = _cli(env, *command)
+        assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute(
+            "SELECT external_ref, postcode, district FROM person "
+            "WHERE source = 'demo' AND postcode <> '' AND address_status = 'ok'"
+        ).fetchall()
+    assert len(rows) >= 10
+    missing = [(ref, postcode) for ref, postcode, district in rows if not district]
+    # US ZIP codes that span two congressional districts have none, by design
+    assert all(not postcode[:1].isdigit() or " " not in postcode for _, postcode in missing)
+    districts = {ref: district for ref, _, district in rows}
+    assert districts["D-1001"] == "NL-GM-groningen"  # Anna de Vries in Groningen
+    assert all(districts[ref] for ref in ("D-1003", "D-1004", "D-1005", "D-1008", "D-1010"))
+    listing = tmp_path / "var" / "demo-sign-ins.txt"
+    assert any(str(listing) in line for line in lines), lines
+    assert not any(line.rstrip().endswith("...") for line in lines)
+    signed = listing.read_text().splitlines()
+    assert signed[0].startswith("admin@achterban.example")
+    assert len(signed) > 10
