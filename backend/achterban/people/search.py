@@ -82,7 +82,7 @@ def _text_condition(q: str, fuzzy: bool) -> Any:
         return None
     clause: Any = None
     for term in words:
-        item = WhereRaw("search_text LIKE {} ESCAPE '\\'", term.pattern)
+        item: Any = WhereRaw("search_text LIKE {} ESCAPE '\\'", term.pattern)
         if fuzzy and len(term.word) >= 4:
             # pg_trgm: a word of search_text within a trigram similarity of 0.6 of this one
             item = item | WhereRaw("search_text %> {}", term.word)
