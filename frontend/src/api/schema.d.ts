@@ -296,6 +296,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListStaff */
+        get: operations["listCaseStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}": {
         parameters: {
             query?: never;
@@ -313,6 +330,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cases/{case_id}/agency-consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** AgencyConsent */
+        post: operations["recordAgencyConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign */
+        post: operations["assignCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{case_id}/close": {
         parameters: {
             query?: never;
@@ -324,6 +375,23 @@ export interface paths {
         put?: never;
         /** Close */
         post: operations["closeCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/constituent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Constituent */
+        get: operations["getCaseConstituent"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -375,6 +443,23 @@ export interface paths {
         put?: never;
         /** Resolve */
         post: operations["resolveCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{case_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume */
+        post: operations["resumeCase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -877,6 +962,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/people/{person_id}/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the person's record holds (what a merge would move) */
+        get: operations["personCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/people/{person_id}/donations": {
         parameters: {
             query?: never;
@@ -960,6 +1062,23 @@ export interface paths {
         put?: never;
         /** CreateMembership */
         post: operations["createMembership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{person_id}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the person page shows, as one audited read */
+        get: operations["personOverview"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1208,6 +1327,16 @@ export interface components {
             street: string;
             unit: string;
         };
+        /** AgencyConsent */
+        AgencyConsent: {
+            given: boolean;
+            /** @default  */
+            note: string;
+        };
+        /** Assign */
+        Assign: {
+            assignee_id: number;
+        };
         /** AuditEvent */
         AuditEvent: {
             action: string;
@@ -1228,6 +1357,11 @@ export interface components {
             items: components["schemas"]["AuditEvent"][];
             next_before_id: number | null;
         };
+        /** CandidateOffice */
+        CandidateOffice: {
+            id: number;
+            name: string;
+        };
         /** CandidatePage */
         CandidatePage: {
             items: components["schemas"]["dedupe_schemas_Candidate"][];
@@ -1239,12 +1373,13 @@ export interface components {
         Case: {
             address: string;
             assignee_id: number | null;
+            assignee_name: string;
             campaign_key: string;
-            candidates: {
-                [key: string]: unknown;
-            }[];
+            candidates: components["schemas"]["casework_schemas_Candidate"][];
             channel: string;
             closed_at: string | null;
+            constituent_name: string;
+            contents: boolean;
             /** Format: date-time */
             created_at: string;
             description: string;
@@ -1254,10 +1389,12 @@ export interface components {
             id: number;
             language: string;
             office_id: number | null;
+            office_name: string;
             overdue: boolean;
             person_id: number | null;
             reference: string;
             resolution: string;
+            routing: components["schemas"]["Routing"] | null;
             routing_reason: string;
             sensitive: {
                 [key: string]: string;
@@ -1266,6 +1403,9 @@ export interface components {
             status: string;
             subject: string;
             topic: string;
+            topic_label: {
+                [key: string]: string;
+            };
         };
         /** CaseCreate */
         CaseCreate: {
@@ -1303,12 +1443,13 @@ export interface components {
         CaseDetail: {
             address: string;
             assignee_id: number | null;
+            assignee_name: string;
             campaign_key: string;
-            candidates: {
-                [key: string]: unknown;
-            }[];
+            candidates: components["schemas"]["casework_schemas_Candidate"][];
             channel: string;
             closed_at: string | null;
+            constituent_name: string;
+            contents: boolean;
             /** Format: date-time */
             created_at: string;
             description: string;
@@ -1318,34 +1459,51 @@ export interface components {
             group_size: number;
             id: number;
             language: string;
+            may_triage: boolean;
             office_id: number | null;
+            office_name: string;
+            open_tasks: number;
             overdue: boolean;
             person_id: number | null;
             reference: string;
             resolution: string;
+            routing: components["schemas"]["Routing"] | null;
             routing_reason: string;
             sensitive: {
                 [key: string]: string;
             } | null;
             share_with_agencies: boolean;
+            staff: components["schemas"]["StaffMember"][];
             status: string;
             subject: string;
             tasks: components["schemas"]["CaseTask"][];
             topic: string;
+            topic_label: {
+                [key: string]: string;
+            };
         };
         /** CaseEvent */
         CaseEvent: {
             actor_id: number | null;
+            actor_name: string;
+            /** @default  */
+            agency: string;
+            /** @default  */
+            assignee_name: string;
             /** Format: date-time */
             at: string;
             body: string;
             channel: string;
-            detail: {
+            consent?: boolean | null;
+            detail?: {
                 [key: string]: unknown;
             };
             direction: string;
+            from_status?: string | null;
             id: number;
             kind: string;
+            routing?: components["schemas"]["Routing"] | null;
+            to_status?: string | null;
         };
         /** CasePage */
         CasePage: {
@@ -1358,6 +1516,7 @@ export interface components {
         /** CaseTask */
         CaseTask: {
             assignee_id: number | null;
+            assignee_name: string;
             done_at: string | null;
             due_at: string | null;
             id: number;
@@ -1369,6 +1528,11 @@ export interface components {
             first_bad_id: number | null;
             ok: boolean;
             reason: string;
+        };
+        /** Close */
+        Close: {
+            /** @default false */
+            confirm_open_tasks: boolean;
         };
         /** CodeInput */
         CodeInput: {
@@ -1421,6 +1585,26 @@ export interface components {
             channel: string;
             purpose: string;
             status: string;
+        };
+        /** Constituent */
+        Constituent: {
+            address: string;
+            cases: components["schemas"]["ConstituentCase"][];
+            emails: string[];
+            language: string;
+            name: string;
+            person_id: number;
+            phones: string[];
+        };
+        /** ConstituentCase */
+        ConstituentCase: {
+            /** Format: date-time */
+            created_at: string;
+            id: number;
+            reference: string;
+            status: string;
+            subject: string;
+            topic: string;
         };
         /** Donation */
         Donation: {
@@ -1587,6 +1771,8 @@ export interface components {
         };
         /** Issue */
         Issue: {
+            /** @default false */
+            kept: boolean;
             line: number;
             raw: string;
             reason: string;
@@ -1727,6 +1913,7 @@ export interface components {
             language: string;
             last_contact_at: string | null;
             last_name: string;
+            matches_erased_identity: boolean;
             phone: string | null;
             phones: string[];
             point_person_id: number | null;
@@ -1738,6 +1925,15 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             voted_for_us: boolean;
+        };
+        /** PersonCounts */
+        PersonCounts: {
+            cases: number | null;
+            consent_records: number;
+            donations: number;
+            interactions: number;
+            mandates: number;
+            memberships: number;
         };
         /** PersonCreate */
         PersonCreate: {
@@ -1769,6 +1965,17 @@ export interface components {
             tags?: string[];
             /** @default false */
             voted_for_us: boolean;
+        };
+        /** PersonOverview */
+        PersonOverview: {
+            consent: components["schemas"]["ConsentMatrix"];
+            counts: components["schemas"]["PersonCounts"];
+            donations: components["schemas"]["Donation"][];
+            household: components["schemas"]["Household"] | null;
+            mandates: components["schemas"]["Mandate"][];
+            memberships: components["schemas"]["Membership"][];
+            person: components["schemas"]["Person"];
+            timeline: components["schemas"]["TimelineEntry"][];
         };
         /** PersonPage */
         PersonPage: {
@@ -1847,7 +2054,12 @@ export interface components {
             delimiter: string;
             encoding: string;
             fields: string[];
+            format?: string | null;
+            format_name?: string | null;
             headers: string[];
+            labels?: {
+                [key: string]: string;
+            };
             mapping: {
                 [key: string]: string;
             };
@@ -1931,6 +2143,20 @@ export interface components {
         RoutePick: {
             office_id: number;
         };
+        /** Routing */
+        Routing: {
+            assignee_id?: number | null;
+            /** @default  */
+            assignee_name: string;
+            code: string;
+            /** @default 0 */
+            count: number;
+            /** @default  */
+            district: string;
+            office_id?: number | null;
+            /** @default  */
+            office_name: string;
+        };
         /** ScanStarted */
         ScanStarted: {
             job_key: string;
@@ -1940,6 +2166,12 @@ export interface components {
             csrf_token: string;
             permissions: string[];
             user: components["schemas"]["User"];
+        };
+        /** StaffMember */
+        StaffMember: {
+            id: number;
+            name: string;
+            role: string;
         };
         /** StaffRef */
         StaffRef: {
@@ -1960,13 +2192,42 @@ export interface components {
         };
         /** TimelineEntry */
         TimelineEntry: {
+            amount_cents?: number | null;
             /** Format: date-time */
             at: string;
+            /** @default  */
+            branch: string;
+            /** @default  */
+            campaign: string;
+            /** @default  */
+            channel: string;
+            /** @default  */
+            currency: string;
             detail?: {
                 [key: string]: unknown;
             };
-            kind: string;
+            /** @default  */
+            direction: string;
+            /** @default  */
+            gift_kind: string;
+            /** @enum {string} */
+            kind: "interaction" | "consent" | "donation" | "membership" | "case";
+            /** @default  */
+            plan: string;
+            /** @default  */
+            purpose: string;
+            /** @default  */
+            reference: string;
+            /** @default  */
+            source: string;
+            /** @default  */
+            status: string;
+            /** @default  */
+            subject: string;
             summary: string;
+            /** @default  */
+            topic: string;
+            until?: string | null;
         };
         /** Token */
         Token: {
@@ -2032,6 +2293,15 @@ export interface components {
             password?: string;
             regions?: string[];
             role?: "admin" | "organiser" | "regional_organiser" | "representative" | "caseworker" | "volunteer";
+        };
+        /** Candidate */
+        casework_schemas_Candidate: {
+            district: string;
+            name: string;
+            /** @default  */
+            note: string;
+            office_ids: number[];
+            offices: components["schemas"]["CandidateOffice"][];
         };
         /** Candidate */
         dedupe_schemas_Candidate: {
@@ -2940,6 +3210,44 @@ export interface operations {
             };
         };
     };
+    listCaseStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffMember"][];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCase: {
         parameters: {
             query?: never;
@@ -2998,7 +3306,193 @@ export interface operations {
             };
         };
     };
+    recordAgencyConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgencyConsent"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Assign"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     closeCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Close"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseConstituent: {
         parameters: {
             query?: never;
             header?: never;
@@ -3015,7 +3509,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["Constituent"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -3238,6 +3732,64 @@ export interface operations {
             };
         };
     };
+    resumeCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     routeCase: {
         parameters: {
             query?: never;
@@ -3259,7 +3811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CaseDetail"];
+                    "application/json": components["schemas"]["Case"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -4485,7 +5037,7 @@ export interface operations {
                 last_contact_before?: string | null;
                 last_contact_after?: string | null;
                 address_status?: string | null;
-                sort?: "name" | "-name" | "created" | "-created" | "last_contact" | "-last_contact" | "postcode";
+                sort?: "relevance" | "name" | "-name" | "created" | "-created" | "last_contact" | "-last_contact" | "postcode" | null;
                 limit?: number;
                 offset?: number;
             };
@@ -4600,7 +5152,7 @@ export interface operations {
                 last_contact_before?: string | null;
                 last_contact_after?: string | null;
                 address_status?: string | null;
-                sort?: "name" | "-name" | "created" | "-created" | "last_contact" | "-last_contact" | "postcode";
+                sort?: "relevance" | "name" | "-name" | "created" | "-created" | "last_contact" | "-last_contact" | "postcode" | null;
                 format?: "csv" | "xlsx";
             };
             header?: never;
@@ -4963,6 +5515,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PreferencesLink"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    personCounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonCounts"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -5503,6 +6113,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Membership"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    personOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonOverview"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -14,7 +14,7 @@ import { useSession } from "../session";
 
 const PAGE = 50;
 const ROLES = ["loyal_voter", "member", "donor", "volunteer", "ambassador", "constituent"] as const;
-const SORTS = ["name", "-name", "-created", "-last_contact", "last_contact", "postcode"] as const;
+const SORTS = ["relevance", "name", "-name", "-created", "-last_contact", "last_contact", "postcode"] as const;
 const FILTERS = ["q", "postcode", "tag", "role", "support_level_min", "district", "branch", "last_contact_before"] as const;
 type Role = (typeof ROLES)[number];
 type Sort = (typeof SORTS)[number];
@@ -26,8 +26,10 @@ export function PeoplePage() {
   const { can } = useSession();
   const [params, setParams] = useSearchParams();
   const offset = Number(params.get("offset") ?? 0);
-  const sort = (SORTS as readonly string[]).includes(params.get("sort") ?? "") ? (params.get("sort") as Sort) : "name";
   const f = current(params);
+  // with a search, best matches first unless the user picked an order
+  const defaultSort: Sort = f.q ? "relevance" : "name";
+  const sort = (SORTS as readonly string[]).includes(params.get("sort") ?? "") ? (params.get("sort") as Sort) : defaultSort;
   const query = {
     q: f.q || undefined,
     postcode: f.postcode || undefined,
@@ -145,7 +147,7 @@ function Filters({ params, sort, go }: { params: URLSearchParams; sort: Sort; go
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    go({ ...draft, sort: sort === "name" ? "" : sort });
+    go({ ...draft, sort: sort === "name" || sort === "relevance" ? "" : sort });
   }
 
   const text = (key: Filter, caption: string, placeholder = "") => (
@@ -196,7 +198,7 @@ function Filters({ params, sort, go }: { params: URLSearchParams; sort: Sort; go
         {t("sortBy")}{" "}
         <select
           value={sort}
-          onChange={(e) => go({ ...current(params), sort: e.target.value === "name" ? "" : e.target.value })}
+          onChange={(e) => go({ ...current(params), sort: e.target.value })}
         >
           {SORTS.map((s) => (
             <option key={s} value={s}>
