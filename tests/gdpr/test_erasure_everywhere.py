@@ -19,7 +19,7 @@ from achterban.people.tables import Person
 from achterban.platform import db
 from tests.conftest import TEST_DB, client_for, run_jobs
 
-pytestmark = pytest.mark.slow
+
 
 
 def _word(prefix: str) -> str:
@@ -98,6 +98,11 @@ async def _everything(client, tmp_dir: Path, v: dict[str, str]) -> int:
     assert gift.status_code == 201, gift.text
     case_id = await _case(client, pid, v["case_subject"], v)
     await _case(client, dup_id, v["dup_case"], v)
+    # a referral needs the constituent's consent to share their details, noted in their words
+    consent = await client.post(
+        f"/api/cases/{case_id}/agency-consent", json={"given": True, "note": v["note"]}
+    )
+    assert consent.status_code in (200, 201, 204), consent.text
     for body in (
         {"kind": "referral", "body": v["referral"], "agency": v["agency"]},
         {"kind": "note", "body": v["note"]},

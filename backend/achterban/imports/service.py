@@ -177,7 +177,8 @@ async def run_import(
     counts = {name: int(saved.get(name, 0)) for name in ("created", "updated", "bad", "rows")}
     # bad lines of committed batches stay; any others belong to no committed batch
     await ImportIssue.delete().where((ImportIssue.job_key == key) & (ImportIssue.line > after_line))
-    actor = Actor(actor_id, f"import:{filename}", "system", frozenset({"*"}), via="job")
+    # not the file's name, which can name a person: the audit entry's object is the job's key
+    actor = Actor(actor_id, "import", "system", frozenset({"*"}), via="job")
     chunks = _chunks(item for item in reader.rows(file) if item[0] > after_line)
     loop = asyncio.get_running_loop()
     # a large file is checked in a second process while this one writes to the database;
