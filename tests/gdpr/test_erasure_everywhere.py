@@ -20,8 +20,6 @@ from achterban.platform import db
 from tests.conftest import TEST_DB, client_for, run_jobs
 
 
-
-
 def _word(prefix: str) -> str:
     return prefix + "".join(random.choices(string.ascii_lowercase, k=8))
 
