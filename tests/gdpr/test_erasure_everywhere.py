@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from achterban.audit import service as audit_service
 from achterban.casework.tables import Case
 from achterban.people.tables import Person
 from achterban.platform import db
@@ -202,10 +201,6 @@ async def test_erasure_leaves_no_value_in_the_database_var_or_the_logs(erased, t
     assert _in_clear(text.encode(), values) == {}
 
 
-@pytest.mark.xfail(
-    getattr(audit_service, "forget_person", None) is None, strict=True,
-    reason="the audit log's values become unreadable with audit.service.forget_person",
-)  # fmt: skip
 async def test_erasure_leaves_no_value_in_the_audit_log_either(erased):
     values, _pid = erased
     assert _in_clear(_whole_database(), values) == {}

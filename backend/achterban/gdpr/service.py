@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import os
@@ -53,14 +52,9 @@ async def _erase_everywhere(who: Identity) -> None:
     for part in personal.PERSON_DATA:
         await part.erase(who)
     # the audit log keeps who looked at what when; the values in it are unreadable once the
-    # person's key is gone (the audit domain's forget_person, where it is available)
-    # (until the audit branch with it has landed, getattr finds nothing and this is skipped)
-    forget_person = getattr(audit, "forget_person", None)
-    if forget_person is not None:
-        for person_id in who.person_ids:
-            forgotten = forget_person(person_id)
-            if inspect.isawaitable(forgotten):
-                await forgotten
+    # person's key is gone
+    for person_id in who.person_ids:
+        await audit.forget_person(person_id)
 
 
 def _append_ledger(person_id: int, who: Identity, stamp: datetime) -> None:
