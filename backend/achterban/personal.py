@@ -8,6 +8,7 @@ need the record's values (gathered first, in an ``Identity``) and its household.
 
 from __future__ import annotations
 
+from achterban.audit import person_data as audit
 from achterban.casework import personal as casework
 from achterban.consent import personal as consent
 from achterban.dedupe import personal as dedupe
@@ -25,6 +26,7 @@ PERSON_DATA: list[PersonData] = [
     imports.DATA,
     dedupe.DATA,
     JOB_RUNS,
+    audit.DATA,
     people.DATA,
 ]
 

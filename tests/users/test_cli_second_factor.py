@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from achterban.settings import get_settings
 from achterban.users.tables import StaffUser, UserSession
 from tests.conftest import make_user, signed_in
 from tests.users.test_mfa import enrol
@@ -19,7 +20,9 @@ def _cli(env, *args):
 
 async def test_createuser_says_when_the_role_needs_a_second_factor(app, test_env):
     made = _cli(
-        {**test_env, "ACHTERBAN_ENV": "production", "ACHTERBAN_COOKIE_SECURE": "0"},
+        # production needs its audit key set: the same one the tests' settings derive
+        {**test_env, "ACHTERBAN_ENV": "production", "ACHTERBAN_COOKIE_SECURE": "0",
+         "ACHTERBAN_AUDIT_KEY": get_settings().audit_key},
         "createuser", "--email", "first.admin@test.achterban.example", "--name", "First Admin",
         "--role", "admin", "--password", "a long cli password",
     )  # fmt: skip

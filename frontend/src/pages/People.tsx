@@ -48,6 +48,7 @@ export function PeoplePage() {
     queryKey: [...PEOPLE_KEY, query],
     queryFn: () => unwrap(api.GET("/api/people", { params: { query } })),
     placeholderData: keepPreviousData,
+    enabled: can("people.read"),
   });
   const page = people.data;
 
@@ -63,6 +64,17 @@ export function PeoplePage() {
     link.set("format", kind);
     if (link.get("last_contact_before")) link.set("last_contact_before", `${link.get("last_contact_before")}T00:00:00Z`);
     return `/api/people/export?${link}`;
+  }
+
+  if (!can("people.read")) {
+    // office staff reach the constituents of their cases from the case, not from this list
+    return (
+      <section>
+        <h1>{t("people")}</h1>
+        <p role="status">{t(can("cases.read") ? "peopleThroughCases" : "peopleNotAllowed")}</p>
+        {can("cases.read") && <Link to="/cases">{t("cases")}</Link>}
+      </section>
+    );
   }
 
   return (
