@@ -83,6 +83,7 @@ export const SHOWN_CODES: Partial<Record<Family, readonly string[]>> = {
 export const AUDIT_ACTIONS = [
   "auth.login",
   "auth.login_failed",
+  "audit.read",
   "auth.logout",
   "auth.mfa_enrolled",
   "auth.recovery_code_used",

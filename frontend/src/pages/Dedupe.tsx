@@ -1,6 +1,6 @@
 // Possible duplicates, best first: merge two records into one (after seeing what moves and
 // confirming), or remember they are two people.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { Link } from "react-router-dom";
 import { api, type DuplicateCandidate } from "../api/client";
@@ -13,6 +13,7 @@ import { useT, type MessageKey } from "../i18n";
 type Summary = DuplicateCandidate["a"];
 type Pair = { survivor: Summary; merged: Summary };
 
+const PAGE = 50;
 const DEDUPE_KEY = ["dedupe"] as const;
 const SCAN_POLL_MS = 2000;
 
@@ -32,9 +33,12 @@ export function DedupePage() {
   const queryClient = useQueryClient();
   const [message, setMessage] = useState("");
   const [asked, setAsked] = useState<Pair | null>(null);
+  const [offset, setOffset] = useState(0);
   const candidates = useQuery({
-    queryKey: DEDUPE_KEY,
-    queryFn: () => unwrap(api.GET("/api/dedupe/candidates", { params: { query: { limit: 50 } } })),
+    queryKey: [...DEDUPE_KEY, offset],
+    queryFn: () =>
+      unwrap(api.GET("/api/dedupe/candidates", { params: { query: { limit: PAGE, offset } } })),
+    placeholderData: keepPreviousData,
     // while a scan waits or runs, look again every few seconds; then stop
     refetchInterval: (query) => (query.state.data?.scanning ? SCAN_POLL_MS : false),
   });
@@ -120,6 +124,16 @@ export function DedupePage() {
           </div>
         </article>
       ))}
+      {page && page.total > PAGE && (
+        <nav aria-label={t("duplicates")} className="pager">
+          <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+            {t("previous")}
+          </button>
+          <button type="button" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>
+            {t("next")}
+          </button>
+        </nav>
+      )}
       {asked && (
         <MergeDialog
           pair={asked}
