@@ -7,9 +7,12 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, expect, sync_playwright
+
+AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -54,3 +57,15 @@ def run_worker(env: dict[str, str]) -> None:
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert worker.returncode == 0, worker.stderr
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no WCAG 2.1 A or AA violation on what the page shows now."""
+    # evaluated through the DevTools protocol: the pages' own policy allows no inline script
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+            .map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}))"""
+    )
+    assert violations == [], violations

@@ -11,7 +11,6 @@ import sqlite3
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,9 +19,8 @@ from playwright.sync_api import Page, expect
 from achterban.districts import loaders
 from tests.casework.test_casework import _office
 from tests.conftest import DATABASE_URL, TEST_DB, make_user
-from tests.frontend.browser import api_client, chromium_page, sign_in
+from tests.frontend.browser import api_client, assert_accessible, chromium_page, sign_in
 
-AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 # English words (and raw codes) that must not show on a Dutch page
 ENGLISH = [
     "case", "cases", "assigned", "assignee", "triaged", "waiting", "resolved", "closed",
@@ -113,17 +111,6 @@ def _no_english(page: Page, allowed: set[str]) -> None:
         if w not in allowed and re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", text)
     ]
     assert not found, (found, text)
-
-
-def _axe(page: Page) -> None:
-    # evaluated through the DevTools protocol: the pages' own policy allows no inline script
-    page.evaluate(AXE.read_text())
-    result = page.evaluate(
-        """async () => (await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
-            .map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}))"""
-    )
-    assert result == [], result
 
 
 @pytest.mark.browser
@@ -296,11 +283,11 @@ def test_the_case_page_and_inbox_speak_dutch_and_pass_axe(live_server, desk):
         expect(log).to_contain_text("Status: Toegewezen → Wacht op instantie")
         expect(page.get_by_role("button", name="Verder na antwoord instantie")).to_be_visible()
         _no_english(page, allowed=set())
-        _axe(page)
+        assert_accessible(page)
         page.goto(live_server + "/cases")
         expect(page.get_by_role("link", name=case["reference"])).to_be_visible()
         _no_english(page, allowed=set())
-        _axe(page)
+        assert_accessible(page)
 
 
 def sign_in_nl(page: Page, base: str, email: str, password: str) -> None:

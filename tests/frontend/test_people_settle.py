@@ -10,14 +10,12 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.frontend.browser import api_client, chromium_page, run_worker, sign_in
+from tests.frontend.browser import api_client, assert_accessible, chromium_page, run_worker, sign_in
 
-AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 IDLE_SECONDS = 3.0
 
 # English a Dutch reader must not meet (Dutch shares words like "Status", "Import", "Gift";
@@ -74,17 +72,6 @@ def _dutch_only(page: Page) -> None:
     assert not RAW_CODE.findall(text), (RAW_CODE.findall(text), text)
 
 
-def _axe(page: Page) -> None:
-    # evaluated through the DevTools protocol: the pages' own policy allows no inline script
-    page.evaluate(AXE.read_text())
-    violations = page.evaluate(
-        """async () => (await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
-            .map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}))"""
-    )
-    assert violations == [], violations
-
-
 def _person_with_history(client) -> dict:
     last_name = f"Rust{uuid.uuid4().hex[:6]}"
     person = client.post("/api/people", json={
@@ -126,7 +113,7 @@ def test_a_person_page_settles_with_one_audited_read_and_passes_axe(live_server,
             timeline = page.get_by_role("list", name="Timeline")
             expect(timeline).to_contain_text("€250.00 · one-off gift · winter")
             expect(timeline).to_contain_text("We contacted them · Phone: Bedankt")
-            _axe(page)
+            assert_accessible(page)
 
             # a change reads the page again, once, and then it is quiet again
             contact = page.get_by_role("form", name="Log a contact moment")
@@ -161,7 +148,7 @@ def test_in_dutch_the_person_import_and_audit_pages_show_no_english_or_raw_codes
         expect(timeline).to_contain_text("· Wonen")
         expect(page.get_by_text("Beheerder")).to_be_visible()  # the role in the header
         _dutch_only(page)
-        _axe(page)
+        assert_accessible(page)
 
         page.goto(f"{live_server}/imports")
         page.get_by_label("CSV-bestand").set_input_files(str(path))
@@ -170,13 +157,13 @@ def test_in_dutch_the_person_import_and_audit_pages_show_no_english_or_raw_codes
         expect(page.get_by_test_id("import-status")).to_contain_text("Klaar", timeout=15_000)
         expect(page.get_by_role("table", name="Recente imports")).to_contain_text(path.name)
         _dutch_only(page)
-        _axe(page)
+        assert_accessible(page)
 
         page.goto(f"{live_server}/audit")
         log = page.get_by_role("table", name="Auditlog")
         expect(log).to_contain_text("Persoon bekeken")
         _dutch_only(page)
-        _axe(page)
+        assert_accessible(page)
 
 
 @pytest.mark.browser
@@ -210,7 +197,7 @@ def test_a_merge_asks_first_and_the_merged_away_address_leads_to_the_survivor(
         dialog = page.get_by_role("dialog", name=f"Merge Joost {name} into Joost {name}?")
         expect(dialog).to_contain_text("2 contact moments")
         expect(dialog).to_contain_text("1 gift")
-        _axe(page)
+        assert_accessible(page)
         dialog.get_by_role("button", name="Cancel").click()  # nothing happened
         expect(dialog).to_have_count(0)
         expect(pair).to_be_visible()
@@ -240,7 +227,7 @@ def test_the_person_form_shows_the_field_errors_the_api_gives(live_server, staff
         expect(field).to_have_attribute("aria-invalid", "true")
         described = field.get_attribute("aria-describedby")
         expect(page.locator(f"[id='{described}']")).to_contain_text("nobody@")
-        _axe(page)
+        assert_accessible(page)
 
 
 @pytest.mark.browser
@@ -272,12 +259,12 @@ def test_the_other_people_pages_pass_axe_in_both_languages(live_server, staff_us
             page.goto(f"{live_server}/people?q={person['last_name']}")
             expect(page.get_by_role("heading", name=heading)).to_be_visible()
             expect(page.get_by_role("link", name=person["display_name"])).to_be_visible()
-            _axe(page)
+            assert_accessible(page)
             for path in ("/", "/duplicates", "/imports", "/audit"):
                 page.goto(live_server + path)
                 expect(page.locator(".loading")).to_have_count(0)
-                _axe(page)
+                assert_accessible(page)
     with chromium_page() as page:  # the person's own page, no login, in their language
         page.goto(live_server + link)
         expect(page.get_by_role("button", name="Opslaan")).to_be_visible()
-        _axe(page)
+        assert_accessible(page)

@@ -264,14 +264,7 @@ function Lifecycle({ item }: { item: CaseDetail }) {
         <form className="inline" onSubmit={submitAssign} aria-label={t("caseAssign")}>
           <label>
             {t("caseAssignTo")}{" "}
-            <select value={assignee} onChange={(e) => setAssignee(e.target.value ? Number(e.target.value) : "")}>
-              <option value="">–</option>
-              {item.staff.map((member) => (
-                <option key={member.id} value={member.id}>
-                  {member.name}
-                </option>
-              ))}
-            </select>
+            <StaffSelect staff={item.staff} value={assignee} onChange={setAssignee} />
           </label>
           <button type="submit" disabled={assignee === "" || assign.isPending}>
             {t("caseAssign")}
@@ -527,14 +520,7 @@ function Tasks({ item, writable }: { item: CaseDetail; writable: boolean }) {
         <form className="inline" onSubmit={submit} aria-label={t("caseAddTask")}>
           <input aria-label={t("caseTask")} placeholder={t("caseTask")} value={title} onChange={(e) => setTitle(e.target.value)} />
           <input type="date" aria-label={t("caseDue")} value={due} onChange={(e) => setDue(e.target.value)} />
-          <select aria-label={t("caseTaskFor")} value={assignee} onChange={(e) => setAssignee(e.target.value ? Number(e.target.value) : "")}>
-            <option value="">–</option>
-            {item.staff.map((member) => (
-              <option key={member.id} value={member.id}>
-                {member.name}
-              </option>
-            ))}
-          </select>
+          <StaffSelect label={t("caseTaskFor")} staff={item.staff} value={assignee} onChange={setAssignee} />
           <button type="submit" disabled={add.isPending}>
             {t("caseAddTask")}
           </button>
@@ -545,3 +531,27 @@ function Tasks({ item, writable }: { item: CaseDetail; writable: boolean }) {
   );
 }
 
+
+/** A colleague of the office to pick, or nobody ("–"). */
+function StaffSelect({
+  staff,
+  value,
+  onChange,
+  label,
+}: {
+  staff: { id: number; name: string }[];
+  value: number | "";
+  onChange: (value: number | "") => void;
+  label?: string;
+}) {
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value ? Number(e.target.value) : "")}>
+      <option value="">–</option>
+      {staff.map((member) => (
+        <option key={member.id} value={member.id}>
+          {member.name}
+        </option>
+      ))}
+    </select>
+  );
+}
