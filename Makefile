@@ -45,8 +45,9 @@ format: install
 	$(BIN)/ruff check --fix backend tests bench
 	$(BIN)/ruff format backend tests bench
 
-typecheck: install $(NPM_STAMP) ## mypy; tsc; the SPA's API types are what the committed OpenAPI document generates
+typecheck: install $(NPM_STAMP) ## mypy; the domain boundaries (import-linter); tsc; the SPA's API types are what the committed OpenAPI document generates
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	cd frontend && npx tsc --noEmit
 	cd frontend && mkdir -p node_modules/.cache && npm run --silent check:api || { \
 		echo "frontend/src/api/schema.d.ts differs from frontend/openapi.json: run make openapi"; exit 1; }

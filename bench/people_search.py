@@ -415,12 +415,14 @@ async def main() -> None:
 
     import asyncpg
 
+    from achterban import wiring
     from achterban.people import search
     from achterban.people.schemas import PersonFilter
     from achterban.platform import db
     from achterban.platform.auth import SYSTEM
     from achterban.platform.migrate import migrate
 
+    wiring.connect()  # the people list's roles (member, donor) come from other domains
     await migrate()
     bare = await asyncpg.connect(url)
     started = time.perf_counter()

@@ -28,13 +28,14 @@ from achterban.exports.routes import export_people
 from achterban.gdpr.routes import GdprController
 from achterban.imports.routes import ImportController
 from achterban.memberships.routes import MembershipController
-from achterban.people.routes import HouseholdController, PeopleController
+from achterban.people.routes import PeopleController
 from achterban.platform import db, logs
 from achterban.platform.auth import provide_actor, public
 from achterban.platform.errors import EXCEPTION_HANDLERS, document_problems
 from achterban.platform.headers import security_headers
 from achterban.platform.jobs import runner
 from achterban.platform.schemas import check_request
+from achterban.readmodels.routes import HouseholdController, PersonViewController
 from achterban.settings import get_settings
 from achterban.system.routes import health, spa, spa_root
 from achterban.users.middleware import authentication, csrf_guard
@@ -47,6 +48,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     AuditController,
     export_people,
     PeopleController,
+    PersonViewController,
     HouseholdController,
     ConsentController,
     PreferencesController,

@@ -14,6 +14,7 @@ os.environ.setdefault("PICCOLO_CONF", "achterban.piccolo_conf")
 from arq import cron
 from arq.connections import RedisSettings
 
+from achterban import wiring
 from achterban.audit import jobs as audit_jobs
 from achterban.dedupe import jobs as dedupe_jobs
 from achterban.imports import jobs as import_jobs
@@ -21,6 +22,8 @@ from achterban.platform import db, jobs
 from achterban.platform.jobs import CronJob, JobFunction
 from achterban.settings import Settings, get_settings
 from achterban.users import jobs as user_jobs
+
+wiring.connect()  # before any job or request runs
 
 JOBS: dict[str, JobFunction] = {
     "purge_expired_sessions": user_jobs.purge_expired_sessions,

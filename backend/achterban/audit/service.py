@@ -88,6 +88,14 @@ async def _insert(
     await AuditEvent.insert(AuditEvent(**row, prev_hash="", hash=""))
 
 
+async def about_person(person_id: int) -> list[dict[str, Any]]:
+    """Who read or changed a person's record, and when (the subject-access export's part)."""
+    rows = await AuditEvent.select(
+        AuditEvent.at, AuditEvent.actor_label, AuditEvent.action, AuditEvent.detail
+    ).where((AuditEvent.object_type == "person") & (AuditEvent.object_id == str(person_id)))
+    return [{**r, "detail": json.loads(r["detail"] or "{}")} for r in rows]
+
+
 async def forget_person(person_id: int) -> None:
     """Erasure: destroy the person's key, so their values in the log read as "[erased]"."""
     await personal.forget_person(person_id)

@@ -5,21 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from achterban.casework import rules
+from achterban.districts import service as districts
 from achterban.districts.schemas import Resolution
-from achterban.districts.tables import CaseworkerTopic
-from achterban.users.tables import StaffUser
-
-
-async def staffed_offices() -> set[int]:
-    rows = await StaffUser.select(StaffUser.office_id).where(
-        StaffUser.office_id.is_not_null() & (StaffUser.active == True)  # noqa: E712
-    )
-    return {r["office_id"] for r in rows}
+from achterban.users import service as users
 
 
 async def choices(resolution: Resolution) -> tuple[list[rules.OfficeChoice], list[dict[str, Any]]]:
     """The offices that could take the case, and the candidates to store for triage."""
-    staffed = await staffed_offices()
+    staffed = await users.staffed_offices()
     candidates = []
     offices: dict[int, str] = {}
     for candidate in resolution.candidates:
@@ -36,12 +29,7 @@ async def choices(resolution: Resolution) -> tuple[list[rules.OfficeChoice], lis
         )
         for office_id in office_ids:
             offices.setdefault(office_id, candidate.district)
-    topics = await CaseworkerTopic.select().where(
-        CaseworkerTopic.office.is_in(list(offices) or [-1])
-    )
-    by_office: dict[int, dict[str, int]] = {}
-    for t in topics:
-        by_office.setdefault(t["office"], {}).setdefault(t["topic"], t["user_id"])
+    by_office = await districts.specialists(list(offices))
     result = [
         rules.OfficeChoice(office_id=o, district=d, caseworkers_by_topic=by_office.get(o, {}))
         for o, d in sorted(offices.items())

@@ -29,7 +29,6 @@ from achterban.people import normalise
 from achterban.people import scope as people_scope
 from achterban.people import service as people
 from achterban.people.schemas import PersonCreate
-from achterban.people.tables import ContactPoint
 from achterban.platform import db
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
@@ -69,14 +68,10 @@ async def _person_for(actor: Actor, data: CaseCreate) -> int | None:
                 values={"reason": str(exc)},
                 errors=[{"key": "email", "message": str(exc)}],
             ) from exc
-        match = (
-            await ContactPoint.select(ContactPoint.person)
-            .where((ContactPoint.kind == "email") & (ContactPoint.value == email))
-            .first()
-        )
+        match = await people.with_email(email)
         # a known address outside the actor's scope is a new record: the answer tells nothing
-        if match and await people.sees(actor, int(match["person"])):
-            return int(match["person"])
+        if match is not None and await people.sees(actor, match):
+            return match
     first, infix, last = normalise.split_name(data.name)
     return await people.do_create_person(
         actor,

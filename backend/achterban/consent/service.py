@@ -17,9 +17,9 @@ from achterban.consent.schemas import (
     PreferencesPage,
 )
 from achterban.consent.tables import ConsentEvent as EventRow
+from achterban.people import service as people
 from achterban.people.service import read_row, visible_row
-from achterban.people.tables import Person
-from achterban.platform import db, security
+from achterban.platform import bulk, db, security
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _, translate
@@ -83,11 +83,7 @@ async def history(actor: Actor, person_id: int) -> list[ConsentEvent]:
 
 async def may_contact(person_id: int, purpose: str, channel: str) -> bool:
     """Checked by the system at the moment of sending, against the latest state."""
-    person = (
-        await Person.select(Person.do_not_contact, Person.erased_at)
-        .where(Person.id == person_id)
-        .first()
-    )
+    person = await people.row_of(person_id)
     if person is None or person["erased_at"] is not None:
         return False
     return rules.may_contact(await _events(person_id), person["do_not_contact"], purpose, channel)
@@ -111,11 +107,11 @@ async def preferences_link(actor: Actor, person_id: int) -> PreferencesLink:
 
 async def _person_for(token: str) -> dict[str, Any]:
     person_id = security.unsigned(PREFERENCES, token)
-    row = await Person.select().where(Person.id == person_id).first() if person_id else None
+    row = await people.row_of(person_id) if person_id else None
     for _hop in range(5):  # a merged record's link leads to the person it was merged into
         if row is None or row["merged_into"] is None:
             break
-        row = await Person.select().where(Person.id == row["merged_into"]).first()
+        row = await people.row_of(row["merged_into"])
     if row is None or row["erased_at"] is not None or row["merged_into"] is not None:
         raise Problem(404, _("This link is not valid (any more)."), kind="not-found")
     return row
@@ -151,9 +147,34 @@ async def do_set_preferences(token: str, data: PreferencesInput, ip: str | None)
             ).save()  # fmt: skip
             changed.append(f"{choice.purpose}/{choice.channel}: {choice.status}")
         if data.do_not_contact is not None and data.do_not_contact != row["do_not_contact"]:
-            await Person.update(
-                {Person.do_not_contact: data.do_not_contact, Person.updated_at: datetime.now(UTC)}
-            ).where(Person.id == person_id)
+            await people.set_do_not_contact(person_id, data.do_not_contact)
             changed.append(f"do not contact: {data.do_not_contact}")
         await audit.record(actor, "consent.link", "person", person_id, {"changes": changed})
     return await preferences(token)
+
+
+async def record_imported(
+    wanted: dict[tuple[int, str, str], str], detail: str, actor_id: int | None
+) -> None:
+    """An import's consent, (person, purpose, channel) → status: recorded where it differs
+    from the person's latest (the caller owns the transaction and audits the batch)."""
+    if not wanted:
+        return
+    now = datetime.now(UTC)
+    latest: dict[tuple[int, str, str], str] = {}
+    for row in (
+        await EventRow.select(EventRow.person, EventRow.purpose, EventRow.channel, EventRow.status)
+        .where(EventRow.person.is_in(list({k[0] for k in wanted})))
+        .order_by(EventRow.at)
+        .order_by(EventRow.id)
+    ):
+        latest[(row["person"], row["purpose"], row["channel"])] = row["status"]
+    await bulk.insert(EventRow, [
+        {
+            "person": p, "purpose": purpose, "channel": channel, "status": status, "at": now,
+            "source": "import", "source_detail": detail[:300],
+            "wording": f"Imported from {detail}", "actor_id": actor_id,
+        }
+        for (p, purpose, channel), status in sorted(wanted.items())
+        if latest.get((p, purpose, channel)) != status
+    ])  # fmt: skip

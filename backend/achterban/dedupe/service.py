@@ -12,7 +12,6 @@ import json
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from achterban import personal
 from achterban.audit import service as audit
 from achterban.dedupe import rules
 from achterban.dedupe.schemas import Candidate, CandidatePage
@@ -25,8 +24,13 @@ from achterban.platform import bulk, db, jobs
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
+from achterban.platform.personal import PersonData
 from achterban.platform.tables import JobRun
 from achterban.settings import get_settings
+
+# What each domain holds about a person, the list in ``achterban.personal``: it names dedupe's
+# own part too, so it is handed down (wiring.py) rather than imported, and dedupe stays below it.
+PERSON_DATA: list[PersonData] = []
 
 GROUP_LIMIT = 5000
 LIVE = "p.erased_at IS NULL AND p.merged_into IS NULL"
@@ -167,7 +171,9 @@ async def do_merge(actor: Actor, survivor_id: int, merged_id: int) -> None:
     async with db.transaction():
         await visible_row(actor, survivor_id)
         await visible_row(actor, merged_id)
-        for part in personal.PERSON_DATA:
+        if not PERSON_DATA:
+            raise RuntimeError("the person data list is not wired (achterban.wiring.connect)")
+        for part in PERSON_DATA:
             await part.merge(merged_id, survivor_id)
         # found by the moved e-mail and phone; the merged-away record by nothing
         await people.refresh_search_text([survivor_id, merged_id])

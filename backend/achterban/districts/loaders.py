@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from achterban.addresses.nl import province_code
 from achterban.districts.tables import Jurisdiction, Office, PostcodeArea, Representative
-from achterban.people.address_nl import province_code
 from achterban.platform import bulk, db
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 import msgspec
 
 from achterban.audit import service as audit
-from achterban.casework import rules as casework_rules
 from achterban.districts.tables import CaseworkerTopic, Jurisdiction, Office, Representative
 from achterban.platform import db
 from achterban.platform.auth import Actor
@@ -13,6 +14,10 @@ from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
 from achterban.platform.schemas import Input
 from achterban.users.tables import StaffUser
+
+# The topics a caseworker can specialise in are casework's (casework.rules.topics), and
+# casework sits above districts: the catalogue is handed down (wiring.py), not imported.
+TOPICS: list[Callable[[], Collection[str]]] = []
 
 
 class StaffRef(msgspec.Struct, kw_only=True):
@@ -87,7 +92,9 @@ async def staffed(actor: Actor) -> list[OfficeOut]:
 
 
 async def do_assign_topic(actor: Actor, office_id: int, data: TopicAssignment) -> OfficeOut:
-    if data.topic not in casework_rules.topics():
+    if not TOPICS:
+        raise RuntimeError("the topic catalogue is not wired (achterban.wiring.connect)")
+    if data.topic not in TOPICS[0]():
         raise Problem(400, _("Unknown topic {topic}."), kind="validation", values={"topic": data.topic},  # noqa: E501
                       errors=[{"key": "topic", "message": "unknown"}])  # fmt: skip
     async with db.transaction():

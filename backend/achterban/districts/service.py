@@ -10,10 +10,16 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from achterban.addresses.parse import ParsedAddress, parse_address
 from achterban.districts import rules
 from achterban.districts.schemas import Candidate, RepresentativeRef, Resolution
-from achterban.districts.tables import Jurisdiction, Office, PostcodeArea, Representative
-from achterban.people.addresses import ParsedAddress, parse_address
+from achterban.districts.tables import (
+    CaseworkerTopic,
+    Jurisdiction,
+    Office,
+    PostcodeArea,
+    Representative,
+)
 
 cache: dict[date, Index] = {}
 office_cache: dict[int, tuple[str, ...]] = {}
@@ -156,3 +162,12 @@ _FIELDS = tuple(f.name for f in fields(ParsedAddress))
 
 def _parsed(parsed: ParsedAddress) -> dict[str, Any]:
     return {k: v for k in _FIELDS if (v := getattr(parsed, k))}
+
+
+async def specialists(office_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Each office's caseworker per topic (the first one recorded, when several)."""
+    topics = await CaseworkerTopic.select().where(CaseworkerTopic.office.is_in(office_ids or [-1]))
+    by_office: dict[int, dict[str, int]] = {}
+    for t in topics:
+        by_office.setdefault(t["office"], {}).setdefault(t["topic"], t["user_id"])
+    return by_office

@@ -18,6 +18,14 @@ from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
 
 
+def donor_where(person_id: Any, today: date) -> Any:
+    """The clause "has given, or has a mandate that is not cancelled" on a column of person
+    ids: people's role "donor" (handed down in wiring.py)."""
+    return person_id.is_in(DonationRow.select(DonationRow.person)) | person_id.is_in(
+        MandateRow.select(MandateRow.person).where(MandateRow.status != "cancelled")
+    )
+
+
 def _donation(row: dict[str, Any]) -> Donation:
     return Donation(
         id=row["id"], person_id=row["person"], amount_cents=row["amount_cents"],

@@ -11,11 +11,9 @@ from typing import Any
 
 from achterban import personal
 from achterban.audit import service as audit
-from achterban.audit.tables import AuditEvent
 from achterban.exports import service as exports
 from achterban.people import personal as people
 from achterban.people.service import visible_row
-from achterban.people.tables import ErasedIdentity, ErasureLedger, Person
 from achterban.platform import db
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
@@ -39,10 +37,7 @@ async def access_export(actor: Actor, person_id: int) -> dict[str, Any]:
     export: dict[str, Any] = {"generated_at": datetime.now(UTC), "person": person}
     for part in personal.PERSON_DATA:
         export.update(await part.export(person_id))
-    reads = await AuditEvent.select(
-        AuditEvent.at, AuditEvent.actor_label, AuditEvent.action, AuditEvent.detail
-    ).where((AuditEvent.object_type == "person") & (AuditEvent.object_id == str(person_id)))
-    export["record_access"] = [{**r, "detail": json.loads(r["detail"] or "{}")} for r in reads]
+    export["record_access"] = await audit.about_person(person_id)
     await audit.record(actor, "person.subject_access", "person", person_id)
     return export
 
@@ -84,10 +79,7 @@ async def do_erase(actor: Actor, person_id: int, reason: str) -> None:
         await visible_row(actor, person_id)
         who = await people.identity(person_id)
         await _erase_everywhere(who)
-        for record in who.person_ids:
-            await ErasureLedger(
-                person_id=record, erased_at=stamp, actor_id=actor.user_id, reason=reason[:300],
-            ).save()  # fmt: skip
+        await people.log_erasure(who.person_ids, stamp, reason, actor.user_id)
         await audit.record(actor, "person.erase", "person", person_id)
         # written before the commit: an erasure asked for is never missing from the file
         _append_ledger(person_id, who, stamp)
@@ -112,7 +104,7 @@ async def reapply_erasures(actor: Actor) -> int:
     """After restoring a backup: erase again everyone in the ledger (the table and the file
     beside the backups) whose data is back, the ledger rows and hashes included."""
     wanted: dict[int, dict[str, Any]] = {}
-    for row in await ErasureLedger.select().order_by(ErasureLedger.id):
+    for row in await people.ledger():
         wanted.setdefault(row["person_id"], {"records": [], "digests": [], "erased_at": None})
         wanted[row["person_id"]]["erased_at"] = row["erased_at"]
     for entry in _ledger_entries():
@@ -134,7 +126,7 @@ async def reapply_erasures(actor: Actor) -> int:
 
 async def _reapply(actor: Actor, person_id: int, item: dict[str, Any]) -> bool:
     ids = sorted(set(await people.records_of(person_id)) | set(item["records"]))
-    rows = await Person.select(Person.id, Person.erased_at).where(Person.id.is_in(ids))
+    rows = await people.erased_state(ids)
     if not rows:
         return False
     found = [await people.identity(i) for i in ids]
@@ -145,18 +137,9 @@ async def _reapply(actor: Actor, person_id: int, item: dict[str, Any]) -> bool:
                      "households")},
     )  # fmt: skip
     back = any(r["erased_at"] is None for r in rows) or bool(who.values)
-    have = {r["person_id"] for r in await ErasureLedger.select(ErasureLedger.person_id)}
     stamp = item["erased_at"] or datetime.now(UTC)
-    for record in ids:
-        if record not in have:
-            await ErasureLedger(person_id=record, erased_at=stamp, reason="restored").save()
-    known = {r["digest"] for r in await ErasedIdentity.select(ErasedIdentity.digest)
-             .where(ErasedIdentity.person_id == person_id)}  # fmt: skip
-    missing = sorted(set(item["digests"]) - known)
-    if missing:
-        await ErasedIdentity.insert(
-            *[ErasedIdentity(person_id=person_id, digest=d) for d in missing]
-        )
+    await people.log_erasure(ids, stamp, "restored", missing_only=True)
+    await people.restore_erased(person_id, item["digests"])
     if not back:
         return False
     await _erase_everywhere(who)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from achterban.households.tables import Household
+from achterban.platform import bulk
 
 
 async def attach(key: str | None, infix: str, last_name: str) -> int | None:
@@ -18,6 +19,27 @@ async def attach(key: str | None, infix: str, last_name: str) -> int | None:
     household = Household(key=key, family_name=family, created_at=datetime.now(UTC))
     await household.save()
     return int(household.id)
+
+
+async def attach_many(families: dict[str, str]) -> dict[str, int]:
+    """``attach`` for a batch (imports): address key → family name in, key → household id out;
+    the missing ones are created in bulk."""
+    keys = list(families)
+    if not keys:
+        return {}
+    existing = {
+        r["key"]: r["id"] for r in await bulk.select_in(Household, ["id", "key"], {"key": keys})
+    }
+    missing = [k for k in keys if k not in existing]
+    if missing:
+        now = datetime.now(UTC)
+        ids = await bulk.allocate_ids(Household, len(missing))
+        await bulk.insert(Household, [
+            {"id": i, "key": k, "family_name": families[k], "created_at": now}
+            for i, k in zip(ids, missing, strict=True)
+        ])  # fmt: skip
+        existing.update(zip(missing, ids, strict=True))
+    return existing
 
 
 async def refresh(household_id: int, families: list[str]) -> None:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from achterban.addresses import parse as addresses
 from achterban.consent.rules import CHANNELS, PURPOSES
 from achterban.imports import mapping
-from achterban.people import addresses, normalise
+from achterban.people import normalise
+from achterban.people.record import Record
 from achterban.platform.i18n import _, translate
 
 YES = {"1", "y", "yes", "j", "ja", "true", "waar", "x", "subscribed", "opted in", "opt in"}
@@ -86,23 +88,14 @@ class BadLine(list[str]):
         self.why = why
 
 
-@dataclass(slots=True)
-class Record:
-    line: int
-    first_name: str = ""
-    infix: str = ""
-    last_name: str = ""
-    emails: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-    address: dict[str, Any] = field(default_factory=dict)
-    household_key: str | None = None
-    values: dict[str, Any] = field(default_factory=dict)  # other person columns present
-    tags: list[str] = field(default_factory=list)
-    consent: dict[tuple[str, str], str] = field(default_factory=dict)
-    external_ref: str | None = None
-    sort_name: str = ""
-    notes: str = ""
-    issues: list[str] = field(default_factory=list)  # values left out, as stored reasons
+def consent_of(records: list[Record], people: dict[int, int]) -> dict[tuple[int, str, str], str]:
+    """The batch's consent as (person, purpose, channel) → status; ``people`` maps each
+    record's index to the person it landed on (the later line wins for one person)."""
+    return {
+        (people[i], purpose, channel): status
+        for i, r in enumerate(records)
+        for (purpose, channel), status in r.consent.items()
+    }
 
 
 def check(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from achterban.audit import service as audit
+from achterban.consent import service as consent
 from achterban.imports import mapping, reader, records
 from achterban.imports.schemas import ImportStatus, ImportSummary, Issue, IssuePage, Preview
 from achterban.imports.tables import ImportIssue
@@ -210,8 +211,10 @@ async def run_import(
                         batch.records,
                         source=source,
                         source_detail=filename,
-                        actor_id=actor_id,
                         regions=regions or None,
+                    )
+                    await consent.record_imported(
+                        records.consent_of(batch.records, result.people), filename, actor_id
                     )
                     await fast.insert(ImportIssue, batch.issues)
                     await audit.record(actor, "person.import", "import", key, {

@@ -25,6 +25,24 @@ def to_schema(row: dict[str, Any], today: date | None = None) -> Membership:
     )  # fmt: skip
 
 
+def current_where(today: date) -> Any:
+    """Memberships current on ``today`` (a lapsed one counts through its grace period)."""
+    return (
+        (Row.since <= today)
+        & (Row.cancelled_on.is_null() | (Row.cancelled_on > today))
+        & (Row.until.is_null() | (Row.until >= today - rules.GRACE))
+    )
+
+
+def member_where(person_id: Any, today: date, branch: str | None = None) -> Any:
+    """The clause "a current member (of ``branch``)" on a column of person ids: people's role
+    "member" and the people list's branch filter (handed down in wiring.py)."""
+    where = current_where(today)
+    if branch is not None:
+        where = (Row.branch == branch) & where
+    return person_id.is_in(Row.select(Row.person).where(where))
+
+
 async def list_for(actor: Actor, person_id: int) -> list[Membership]:
     await read_row(actor, person_id, "memberships")
     rows = await Row.select().where(Row.person == person_id).order_by(Row.since, ascending=False)

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from achterban.consent.tables import ConsentEvent
 from achterban.districts import service as districts
-from achterban.households.tables import Household
-from achterban.imports.records import Record
+from achterban.households import service as households_service
 from achterban.people import normalise, personal
 from achterban.people import service as people
+from achterban.people.record import Record
 from achterban.people.tables import ContactPoint, ErasedIdentity, Interaction, Person, PersonTag
 from achterban.platform import bulk
 
@@ -25,6 +24,7 @@ from achterban.platform import bulk
 class BatchResult:
     created: list[int]
     updated: list[int]
+    people: dict[int, int]  # each record's index → the person it landed on (new or matched)
 
 
 LIVE = "erased_at IS NULL AND merged_into IS NULL"
@@ -67,25 +67,6 @@ async def _match(records: list[Record]) -> dict[int, int]:
         if match is not None:
             found[index] = match
     return found
-
-
-async def _households(records: list[Record], families: dict[str, str]) -> dict[str, int]:
-    keys = list({r.household_key for r in records if r.household_key})
-    if not keys:
-        return {}
-    existing = {
-        r["key"]: r["id"] for r in await bulk.select_in(Household, ["id", "key"], {"key": keys})
-    }
-    missing = [k for k in keys if k not in existing]
-    if missing:
-        now = datetime.now(UTC)
-        ids = await bulk.allocate_ids(Household, len(missing))
-        await bulk.insert(Household, [
-            {"id": i, "key": k, "family_name": families.get(k, ""), "created_at": now}
-            for i, k in zip(ids, missing, strict=True)
-        ])  # fmt: skip
-        existing.update(zip(missing, ids, strict=True))
-    return existing
 
 
 def _columns(record: Record) -> dict[str, Any]:
@@ -132,7 +113,6 @@ async def upsert(
     *,
     source: str,
     source_detail: str,
-    actor_id: int | None,
     regions: list[str] | None = None,
 ) -> BatchResult:
     """Write one batch; the caller owns the transaction.
@@ -156,7 +136,7 @@ async def upsert(
         for r in records
         if r.household_key
     }
-    households = await _households(records, families)
+    households = await households_service.attach_many(families)
     new = [(i, r) for i, r in enumerate(records) if i not in matches]
     # the same person twice in one batch is one person, matched as against the database
     seen: dict[str, int] = {}
@@ -200,10 +180,11 @@ async def upsert(
     # the found ones (and one person twice in a batch) are searched by all they now hold
     await people.refresh_search_text(sorted(known | {ids[j] for j in first_of.values()}))
     await _tags(records, ids, known)
-    await _consent(records, ids, source_detail, actor_id, now)
     await _notes(records, ids, source_detail, now)
     created = sorted({ids[i] for i, _ in inserts})
-    return BatchResult(created=created, updated=sorted(set(ids.values()) - set(created)))
+    return BatchResult(
+        created=created, updated=sorted(set(ids.values()) - set(created)), people=ids
+    )
 
 
 async def _contact_points(records: list[Record], ids: dict[int, int], known: set[int]) -> None:
@@ -232,33 +213,6 @@ async def _tags(records: list[Record], ids: dict[int, int], known: set[int]) -> 
     rows = await bulk.select_in(PersonTag, ["person", "tag"], {"person": people})
     have = {(r["person"], r["tag"]) for r in rows}
     await bulk.insert(PersonTag, [{"person": p, "tag": t} for p, t in sorted(wanted - have)])
-
-
-async def _consent(
-    records: list[Record], ids: dict[int, int], detail: str, actor_id: int | None, now: datetime
-) -> None:
-    wanted = {(ids[i], p, c): s for i, r in enumerate(records) for (p, c), s in r.consent.items()}
-    if not wanted:
-        return
-    latest: dict[tuple[int, str, str], str] = {}
-    for row in (
-        await ConsentEvent.select(
-            ConsentEvent.person, ConsentEvent.purpose, ConsentEvent.channel, ConsentEvent.status
-        )
-        .where(ConsentEvent.person.is_in(list({k[0] for k in wanted})))
-        .order_by(ConsentEvent.at)
-        .order_by(ConsentEvent.id)
-    ):
-        latest[(row["person"], row["purpose"], row["channel"])] = row["status"]
-    await bulk.insert(ConsentEvent, [
-        {
-            "person": p, "purpose": purpose, "channel": channel, "status": status, "at": now,
-            "source": "import", "source_detail": detail[:300],
-            "wording": f"Imported from {detail}", "actor_id": actor_id,
-        }
-        for (p, purpose, channel), status in sorted(wanted.items())
-        if latest.get((p, purpose, channel)) != status
-    ])  # fmt: skip
 
 
 async def _notes(records: list[Record], ids: dict[int, int], detail: str, now: datetime) -> None:

@@ -11,6 +11,7 @@ from achterban.people import normalise
 from achterban.people.tables import (
     ContactPoint,
     ErasedIdentity,
+    ErasureLedger,
     Interaction,
     Person,
     PersonTag,
@@ -127,6 +128,56 @@ async def remember_erased(who: Identity) -> None:
         await ErasedIdentity.insert(
             *[ErasedIdentity(person_id=who.person_ids[0], digest=d) for d in new]
         )
+
+
+async def restore_erased(person_id: int, values: list[str]) -> None:
+    """Keyed hashes of an erased identity from the ledger file (a restored backup)."""
+    known = {
+        r["digest"]
+        for r in await ErasedIdentity.select(ErasedIdentity.digest).where(
+            ErasedIdentity.person_id == person_id
+        )
+    }
+    missing = sorted(set(values) - known)
+    if missing:
+        await ErasedIdentity.insert(
+            *[ErasedIdentity(person_id=person_id, digest=d) for d in missing]
+        )
+
+
+async def log_erasure(
+    records: list[int] | tuple[int, ...],
+    at: datetime,
+    reason: str,
+    actor_id: int | None = None,
+    *,
+    missing_only: bool = False,
+) -> None:
+    """The erasure ledger's rows: one per record erased (the person and their merged ones);
+    with ``missing_only`` (a restored backup) only those not in it already."""
+    have: set[int] = set()
+    if missing_only and records:
+        have = {
+            r["person_id"]
+            for r in await ErasureLedger.select(ErasureLedger.person_id).where(
+                ErasureLedger.person_id.is_in(list(records))
+            )
+        }
+    for record in records:
+        if record not in have:
+            await ErasureLedger(
+                person_id=record, erased_at=at, actor_id=actor_id, reason=reason[:300]
+            ).save()
+
+
+async def ledger() -> list[dict[str, Any]]:
+    """The erasure ledger's rows, oldest first."""
+    return list(await ErasureLedger.select().order_by(ErasureLedger.id))
+
+
+async def erased_state(ids: list[int]) -> list[dict[str, Any]]:
+    """Which of these records exist, and whether each is erased (``erased_at``)."""
+    return list(await Person.select(Person.id, Person.erased_at).where(Person.id.is_in(ids)))
 
 
 async def _families_left(household_id: int) -> list[str]:

@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from achterban.donations.tables import Donation, Mandate
-from achterban.memberships.rules import GRACE
-from achterban.memberships.tables import Membership
+from achterban.people.tables import Person
+
+# Being a member or a donor is decided by memberships and donations, whose tables refer to
+# the person: those domains sit above people, so people does not read their tables. Each
+# hands down a condition instead (wiring.py, at start-up): given a column of person ids and
+# the day, the clause "this person holds the role". BRANCH_WHERE is the same for a current
+# member of one branch (the people list's branch filter).
+ROLE_WHERE: dict[str, Callable[[Any, date], Any]] = {}
+BRANCH_WHERE: list[Callable[[Any, date, str], Any]] = []
 
 
 def is_loyal_voter(support_level: int | None, voted_for_us: bool) -> bool:
     return bool(voted_for_us and support_level is not None and support_level >= 4)
 
 
-def current_membership_where(today: date) -> Any:
-    return (
-        (Membership.since <= today)
-        & (Membership.cancelled_on.is_null() | (Membership.cancelled_on > today))
-        & (Membership.until.is_null() | (Membership.until >= today - GRACE))
-    )
+def held_where(role: str, person_id: Any, today: date) -> Any:
+    """The clause "``person_id`` holds ``role`` (member, donor) on ``today``"."""
+    if role not in ROLE_WHERE:
+        raise RuntimeError(f"role {role!r} is not wired (achterban.wiring.connect)")
+    return ROLE_WHERE[role](person_id, today)
 
 
-def member_ids_query(today: date) -> Any:
-    return Membership.select(Membership.person).where(current_membership_where(today))
-
-
-def donor_ids_query() -> Any:
-    return Donation.select(Donation.person)
+def branch_member_where(person_id: Any, today: date, branch: str) -> Any:
+    if not BRANCH_WHERE:
+        raise RuntimeError("branch membership is not wired (achterban.wiring.connect)")
+    return BRANCH_WHERE[0](person_id, today, branch)
 
 
 async def roles_for(rows: list[dict[str, Any]], today: date | None = None) -> dict[int, list[str]]:
@@ -38,19 +42,15 @@ async def roles_for(rows: list[dict[str, Any]], today: date | None = None) -> di
     donors: set[int] = set()
     if ids:
         members = {
-            r["person"]
-            for r in await Membership.select(Membership.person).where(
-                Membership.person.is_in(ids) & current_membership_where(today)
+            r["id"]
+            for r in await Person.select(Person.id).where(
+                Person.id.is_in(ids) & held_where("member", Person.id, today)
             )
         }
         donors = {
-            r["person"]
-            for r in await Donation.select(Donation.person).where(Donation.person.is_in(ids))
-        }
-        donors |= {
-            r["person"]
-            for r in await Mandate.select(Mandate.person).where(
-                Mandate.person.is_in(ids) & (Mandate.status != "cancelled")
+            r["id"]
+            for r in await Person.select(Person.id).where(
+                Person.id.is_in(ids) & held_where("donor", Person.id, today)
             )
         }
     result = {}

@@ -4,10 +4,8 @@ from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from achterban.people import overview, search, service, timeline
-from achterban.people.overview import PersonCounts, PersonOverview
+from achterban.people import search, service
 from achterban.people.schemas import (
-    Household,
     Interaction,
     InteractionCreate,
     Person,
@@ -15,7 +13,6 @@ from achterban.people.schemas import (
     PersonFilter,
     PersonPage,
     PersonPatch,
-    TimelineEntry,
 )
 from achterban.platform.auth import Actor, requires
 
@@ -51,41 +48,11 @@ class PeopleController(Controller):
     async def get_person(self, actor: NamedDependency[Actor], person_id: FromPath[int]) -> Person:
         return await service.read_person(actor, person_id)
 
-    @get(
-        "/{person_id:int}/overview",
-        operation_id="personOverview",
-        guards=[requires("people.read")],
-        summary="Everything the person page shows, as one audited read",
-    )
-    async def person_overview(
-        self, actor: NamedDependency[Actor], person_id: FromPath[int]
-    ) -> PersonOverview:
-        return await overview.overview(actor, person_id)
-
-    @get(
-        "/{person_id:int}/counts",
-        operation_id="personCounts",
-        guards=[requires("people.read")],
-        summary="What the person's record holds (what a merge would move)",
-    )
-    async def person_counts(
-        self, actor: NamedDependency[Actor], person_id: FromPath[int]
-    ) -> PersonCounts:
-        return await overview.counts(actor, person_id)
-
     @patch("/{person_id:int}", operation_id="updatePerson", guards=[requires("people.write")])
     async def update_person(
         self, actor: NamedDependency[Actor], person_id: FromPath[int], data: JSONBody[PersonPatch]
     ) -> Person:
         return await service.do_update_person(actor, person_id, data)
-
-    @get(
-        "/{person_id:int}/timeline", operation_id="personTimeline", guards=[requires("people.read")]
-    )
-    async def person_timeline(
-        self, actor: NamedDependency[Actor], person_id: FromPath[int]
-    ) -> list[TimelineEntry]:
-        return await timeline.timeline(actor, person_id)
 
     @get(
         "/{person_id:int}/interactions",
@@ -109,14 +76,3 @@ class PeopleController(Controller):
         data: JSONBody[InteractionCreate],
     ) -> Interaction:
         return await service.do_add_interaction(actor, person_id, data)
-
-
-class HouseholdController(Controller):
-    path = "/api/households"
-    tags = ["people"]
-
-    @get("/{household_id:int}", operation_id="getHousehold", guards=[requires("people.read")])
-    async def get_household(
-        self, actor: NamedDependency[Actor], household_id: FromPath[int]
-    ) -> Household:
-        return await timeline.household(actor, household_id)

@@ -13,7 +13,6 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.querystring import QueryString
 
 from achterban.audit import service as audit
-from achterban.memberships.tables import Membership
 from achterban.people import normalise, roles, scope
 from achterban.people.schemas import PersonFilter, PersonPage, PersonSummary, Role, SortKey
 from achterban.people.service import display_name
@@ -148,12 +147,7 @@ def conditions(
     if f.support_level_min is not None:
         where.append(Person.support_level >= f.support_level_min)
     if f.branch:
-        where.append(Person.id.is_in(
-            Membership.select(Membership.person).where(
-                (Membership.branch == f.branch)
-                & roles.current_membership_where(today or date.today())
-            )
-        ))  # fmt: skip
+        where.append(roles.branch_member_where(Person.id, today or date.today(), f.branch))
     if f.last_contact_before:
         where.append(
             Person.last_contact_at.is_null() | (Person.last_contact_at < f.last_contact_before)
@@ -171,9 +165,9 @@ def _role_condition(role: str, today: date) -> Any:
     if role == "loyal_voter":
         return (Person.voted_for_us == True) & (Person.support_level >= 4)  # noqa: E712
     if role == "member":
-        return Person.id.is_in(roles.member_ids_query(today))
+        return roles.held_where("member", Person.id, today)
     if role == "donor":
-        return Person.id.is_in(roles.donor_ids_query())
+        return roles.held_where("donor", Person.id, today)
     if role == "volunteer":
         return Person.is_volunteer == True  # noqa: E712
     if role == "ambassador":

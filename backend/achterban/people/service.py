@@ -8,10 +8,11 @@ from typing import Any
 
 import msgspec
 
+from achterban.addresses import parse as addresses
 from achterban.audit import service as audit
 from achterban.districts import service as districts
 from achterban.households import service as households
-from achterban.people import addresses, normalise, personal, roles, scope
+from achterban.people import normalise, personal, roles, scope
 from achterban.people.schemas import (
     Address,
     Interaction,
@@ -226,6 +227,30 @@ async def read_row(actor: Actor, person_id: int, view: str) -> dict[str, Any]:
     row = await visible_row(actor, person_id)
     await audit.record(actor, "person.read", "person", person_id, {"view": view})
     return row
+
+
+async def row_of(person_id: int) -> dict[str, Any] | None:
+    """The record by id, unscoped and not audited: for the system's own checks (consent at
+    the moment of sending, the person's own preferences link), never to show to staff."""
+    return await PersonRow.select().where(PersonRow.id == person_id).first()
+
+
+async def with_email(email: str) -> int | None:
+    """The person holding this (normalised) e-mail address, if anyone; unscoped: the caller
+    checks that the actor may see them (``sees``) before saying anything about it."""
+    match = (
+        await ContactPoint.select(ContactPoint.person)
+        .where((ContactPoint.kind == "email") & (ContactPoint.value == email))
+        .first()
+    )
+    return int(match["person"]) if match else None
+
+
+async def set_do_not_contact(person_id: int, value: bool) -> None:
+    """The person's own "do not contact me" (their preferences page); the caller audits."""
+    await PersonRow.update({PersonRow.do_not_contact: value, PersonRow.updated_at: now()}).where(
+        PersonRow.id == person_id
+    )
 
 
 async def sees(actor: Actor, person_id: int) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -199,12 +200,26 @@ async def end_credentials(user_id: int, *, keep_session: int | None = None) -> N
         await LoginChallenge.delete().where(LoginChallenge.user == user_id)
 
 
+# The districts an office serves are districts' to say (districts.service.office_districts),
+# and districts sits above users (an office lists its staff): the lookup is handed down
+# (wiring.py) rather than imported.
+OFFICE_DISTRICTS: list[Callable[[int], Awaitable[tuple[str, ...]]]] = []
+
+
 async def _districts(user: StaffUser) -> tuple[str, ...]:
     if user.office_id is None:
         return ()
-    from achterban.districts.service import office_districts
+    if not OFFICE_DISTRICTS:
+        raise RuntimeError("office districts are not wired (achterban.wiring.connect)")
+    return await OFFICE_DISTRICTS[0](user.office_id)
 
-    return await office_districts(user.office_id)
+
+async def staffed_offices() -> set[int]:
+    """The offices at least one active user works at (where a case can be routed)."""
+    rows = await StaffUser.select(StaffUser.office_id).where(
+        StaffUser.office_id.is_not_null() & (StaffUser.active == True)  # noqa: E712
+    )
+    return {r["office_id"] for r in rows}
 
 
 async def csrf_for(actor: Actor) -> str:

@@ -20,11 +20,12 @@ from achterban.donations.tables import Mandate as MandateRow
 from achterban.memberships import service as memberships
 from achterban.memberships.schemas import Membership
 from achterban.memberships.tables import Membership as MembershipRow
-from achterban.people import service, timeline
+from achterban.people import service
 from achterban.people.schemas import Household, Person, TimelineEntry
 from achterban.people.tables import Interaction
 from achterban.platform.auth import Actor
 from achterban.platform.errors import Problem
+from achterban.readmodels import timeline
 
 
 class PersonCounts(msgspec.Struct, kw_only=True):

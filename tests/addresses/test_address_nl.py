@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from achterban.people.address_nl import parse_nl, split_house_number
+from achterban.addresses.nl import parse_nl, split_house_number
 
 
 @pytest.mark.parametrize(

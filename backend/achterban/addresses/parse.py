@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
-from achterban.people import address_nl, address_us
+from achterban.addresses import nl as address_nl
+from achterban.addresses import us as address_us
 
 MAX_LENGTH = 1000
 COUNTRY_NAMES = {

@@ -1,0 +1,32 @@
+"""What a lower domain needs from a higher one, handed down once (dependency inversion).
+
+A domain imports only the domains below it (docs/architecture.md, "Boundaries"). Where a
+lower one needs an answer that a higher one holds, it declares a list or mapping and this
+module fills it, like ``app.py`` lists the routers: ``worker.py`` calls ``connect()`` when it
+is imported, so the API (``app.py`` imports ``worker``), the workers and the CLI all run
+connected. A hook left empty fails loudly rather than answering wrongly.
+"""
+
+from __future__ import annotations
+
+from achterban import personal
+from achterban.casework import rules as casework_rules
+from achterban.dedupe import service as dedupe
+from achterban.districts import offices
+from achterban.districts import service as districts
+from achterban.donations import service as donations
+from achterban.memberships import service as memberships
+from achterban.people import roles
+from achterban.users import service as users
+
+
+def connect() -> None:
+    # people's roles "member" and "donor", and the people list's branch filter
+    roles.ROLE_WHERE.update(member=memberships.member_where, donor=donations.donor_where)
+    roles.BRANCH_WHERE[:] = [memberships.member_where]
+    # a signed-in office user's districts (their scope)
+    users.OFFICE_DISTRICTS[:] = [districts.office_districts]
+    # the topics a caseworker can specialise in
+    offices.TOPICS[:] = [casework_rules.topics]
+    # what a merge moves: every domain's part of a person
+    dedupe.PERSON_DATA[:] = personal.PERSON_DATA
