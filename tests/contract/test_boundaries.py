@@ -59,6 +59,9 @@ def plant(copy: Path, module: str, line: str) -> None:
         ),
         # another domain's routes
         ("gdpr/service.py", "from achterban.people.routes import PeopleController", "routes"),
+        # another domain's own module
+        ("exports/service.py", "from achterban.users import mfa", "users' own modules"),
+        ("casework/service.py", "from achterban.people import bulk", "people's batch writer"),
         # platform importing a domain
         ("platform/db.py", "from achterban.people import service", "platform/"),
     ],
