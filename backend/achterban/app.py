@@ -18,6 +18,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, RapidocRenderPlugin
 from litestar.types import ControllerRouterHandler
 
 from achterban import __version__, worker
+from achterban.audit.contract import audited_answers
 from achterban.audit.routes import AuditController
 from achterban.casework.routes import CaseController, submit_case
 from achterban.consent.routes import ConsentController, PreferencesController
@@ -123,7 +124,7 @@ def create_app() -> Litestar:
     app = Litestar(
         route_handlers=ROUTERS,
         lifespan=[lifespan],
-        middleware=[logs.request_logging, DefineMiddleware(authentication)],
+        middleware=[logs.request_logging, DefineMiddleware(authentication), audited_answers],
         guards=[csrf_guard],
         before_request=check_request,
         before_send=[security_headers],

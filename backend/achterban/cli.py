@@ -224,7 +224,7 @@ def import_people(file: Path, maps: tuple[str, ...], source: str) -> None:
             await jobs.execute({"progress": progress}, key)
         status = await service.status(SYSTEM, key)
         if status.status != "done":
-            raise click.ClickException(f"the import failed: {status.error}")
+            raise click.ClickException(f"the import failed: {jobs.error_text(status.error, 'en')}")
         job = await jobs.get(key)
         result = job.result if job else {}
         page = await service.issues(SYSTEM, key, 20, 0)

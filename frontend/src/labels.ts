@@ -76,7 +76,7 @@ export const SHOWN_CODES: Partial<Record<Family, readonly string[]>> = {
   job: ["queued", "running", "retrying", "done", "failed"],
   health: ["ok", "unavailable", "not configured", "degraded"],
   topic: ["housing", "benefits", "immigration", "health", "roads", "safety", "environment", "other"],
-  objectType: ["person", "people", "case", "staff_user", "import", "office"],
+  objectType: ["person", "people", "case", "staff_user", "import", "office", "household"],
 };
 
 /** Every action code the backend writes to the audit log (tests/audit checks this list). */
@@ -110,6 +110,9 @@ export const AUDIT_ACTIONS = [
   "consent.link",
   "consent.record",
   "donation.create",
+  "household.read",
+  "import.preview",
+  "import.read",
   "import.start",
   "interaction.create",
   "mandate.cancel",
@@ -136,5 +139,6 @@ export const AUDIT_ACTIONS = [
   "token.revoke",
   "user.create",
   "user.mfa_reset",
+  "user.read",
   "user.update",
 ] as const;

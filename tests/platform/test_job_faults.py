@@ -310,13 +310,15 @@ async def test_a_job_over_its_time_limit_is_recorded_as_such_not_left_running(ap
     try:
         assert not await jobs.execute({}, key, final_try=False)
         job = await _job(key)
-        assert job.status == "retrying" and "longer than its limit" in job.error
+        assert job.status == "retrying" and "longer than its limit" in jobs.error_text(
+            job.error, "en"
+        )
         assert not await jobs.execute({}, key, final_try=True)
     finally:
         jobs.runner.timeouts = saved
     job = await _job(key)
     assert job.status == "failed" and job.attempts == 2 and job.finished_at is not None
-    assert "longer than its limit" in job.error
+    assert "langer dan de grens van" in jobs.error_text(job.error, "nl")
 
 
 def test_each_job_declares_a_limit_that_fits_and_arq_allows_it():
@@ -348,7 +350,9 @@ async def test_a_worker_told_to_stop_hands_its_import_back_and_the_next_carries_
         await _wait_for(under_way, 60, "the import to get under way", started)
         first.stop()  # SIGTERM, as a deploy or systemd does
         job = await _job(key)
-        assert job.status == "retrying" and job.error == "its worker stopped"
+        assert job.status == "retrying" and jobs.error_text(job.error, "en") == (
+            "Its worker stopped; another worker carries on with it."
+        )
         second = Worker("worker", test_env, tmp_dir / f"term-{tag}-2.log")
         started.append(second)
 
@@ -379,4 +383,4 @@ async def test_a_job_that_kept_losing_its_worker_ends_failed_not_running(app):
     assert counts["failed"] >= 1
     job = await _job(key)
     assert job.status == "failed" and job.finished_at is not None
-    assert "worker stopped" in job.error
+    assert "verwerker stopte" in jobs.error_text(job.error, "nl")

@@ -6,7 +6,7 @@ from litestar.params import FromQuery, QueryParameter
 
 from achterban.audit import service
 from achterban.audit.schemas import AuditPage, ChainCheck
-from achterban.platform.auth import Actor, requires
+from achterban.platform.auth import Actor, no_personal_data, personal_data, requires
 
 
 class AuditController(Controller):
@@ -14,7 +14,12 @@ class AuditController(Controller):
     tags = ["audit"]
     guards = [requires("audit.read")]
 
-    @get("/", operation_id="listAuditEvents", summary="Page through the audit log, newest first")
+    @get(
+        "/",
+        operation_id="listAuditEvents",
+        opt=personal_data("audit.read"),
+        summary="Page through the audit log, newest first",
+    )
     async def list_events(
         self,
         actor: NamedDependency[Actor],
@@ -35,6 +40,11 @@ class AuditController(Controller):
             action=action,
         )
 
-    @get("/verify", operation_id="verifyAuditChain", summary="Check the audit hash chain")
+    @get(
+        "/verify",
+        operation_id="verifyAuditChain",
+        opt=no_personal_data(),
+        summary="Check the audit hash chain",
+    )
     async def verify(self) -> ChainCheck:
         return await service.verify_chain()

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from achterban.audit import batch, chain, personal
+from achterban.audit import batch, chain, contract, personal
 from achterban.audit.personal import ForPerson, Hashed, hash_term
 from achterban.audit.schemas import AuditEvent as AuditEventOut
 from achterban.audit.schemas import AuditPage, ChainCheck
@@ -43,6 +43,7 @@ async def record(
     (the entry's person when it is about one); wrap a value in ``Hashed``/``ForPerson``
     to choose yourself.
     """
+    contract.note(action)
     object_id = "" if object_id is None else str(object_id)
     person = person_id or _person_of(object_type, object_id)
     engine = db.get_engine()  # looked up once: this is the hottest path in the app
@@ -60,6 +61,12 @@ async def record(
         chain.seal_soon()
     else:
         await chain.seal()
+
+
+def nothing_shown() -> None:
+    """A call of a route that declares personal data which, this time, touched nobody's
+    (an answer to an empty group, an import of no valid rows): no entry is owed."""
+    contract.note(contract.NOTHING)
 
 
 INSERT = (

@@ -1,10 +1,10 @@
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
-from litestar.response import Stream
 
+from achterban.audit import service as audit
 from achterban.casework import inbox, intake, service, staff, views
 from achterban.casework.schemas import (
     AgencyConsent,
@@ -27,7 +27,7 @@ from achterban.casework.schemas import (
     TaskUpdate,
     Transition,
 )
-from achterban.platform.auth import Actor, public, requires
+from achterban.platform.auth import Actor, no_personal_data, personal_data, public, requires
 from achterban.platform.errors import Problem
 
 READ, WRITE = [requires("cases.read")], [requires("cases.write")]
@@ -52,7 +52,7 @@ class CaseController(Controller):
     path = "/api/cases"
     tags = ["casework"]
 
-    @get("/", operation_id="listCases", guards=READ)
+    @get("/", operation_id="listCases", opt=personal_data("case.list"), guards=READ)
     async def list_cases(
         self,
         actor: NamedDependency[Actor],
@@ -75,14 +75,20 @@ class CaseController(Controller):
             offset=offset,
         )
 
-    @post("/", operation_id="createCase", guards=WRITE)
+    @post("/", operation_id="createCase", opt=personal_data("case.create"), guards=WRITE)
     async def create_case(
         self, actor: NamedDependency[Actor], data: JSONBody[CaseCreate]
     ) -> CaseDetail:
         case = await service.do_create_case(actor, data)
         return await views.read_case(actor, case.id)
 
-    @post("/import", operation_id="importCases", guards=WRITE, status_code=200)
+    @post(
+        "/import",
+        operation_id="importCases",
+        opt=personal_data("case.create"),
+        guards=WRITE,
+        status_code=200,
+    )
     async def import_cases(
         self, actor: NamedDependency[Actor], data: JSONBody[list[dict[str, Any]]]
     ) -> ImportResult:
@@ -97,22 +103,31 @@ class CaseController(Controller):
                 created.append(case.reference)
             except (msgspec.ValidationError, Problem) as exc:
                 errors.append({"line": line, "reason": str(exc)})
+        if not created:
+            audit.nothing_shown()
         return ImportResult(created=created, errors=errors)
 
-    @get("/export", operation_id="exportCases", guards=READ)
-    async def export_cases(self, actor: NamedDependency[Actor]) -> Stream:
-        return Stream(
-            inbox.export(actor),
+    @get(
+        "/export", operation_id="exportCases", opt=personal_data("case.export"), guards=READ,
+        media_type="text/csv; charset=utf-8",
+    )  # fmt: skip
+    async def export_cases(self, actor: NamedDependency[Actor]) -> Response[bytes]:
+        return Response(
+            await inbox.export(actor),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="cases.csv"'},
         )
 
-    @get("/{case_id:int}", operation_id="getCase", guards=READ)
+    @get("/{case_id:int}", operation_id="getCase", opt=personal_data("case.read"), guards=READ)
     async def get_case(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
         return await views.read_case(actor, case_id)
 
     @post(
-        "/{case_id:int}/transitions", operation_id="transitionCase", guards=WRITE, status_code=200
+        "/{case_id:int}/transitions",
+        operation_id="transitionCase",
+        opt=personal_data("case.*"),
+        guards=WRITE,
+        status_code=200,
     )
     async def transition(
         self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[Transition]
@@ -120,7 +135,12 @@ class CaseController(Controller):
         await service.do_transition(actor, case_id, data.status, data.note)
         return await views.read_case(actor, case_id)
 
-    @post("/{case_id:int}/events", operation_id="addCaseEvent", guards=WRITE)
+    @post(
+        "/{case_id:int}/events",
+        operation_id="addCaseEvent",
+        opt=personal_data("case.*"),
+        guards=WRITE,
+    )
     async def add_event(
         self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[EventCreate]
     ) -> CaseDetail:
@@ -129,14 +149,24 @@ class CaseController(Controller):
         )
         return await views.read_case(actor, case_id)
 
-    @post("/{case_id:int}/tasks", operation_id="addCaseTask", guards=WRITE)
+    @post(
+        "/{case_id:int}/tasks",
+        operation_id="addCaseTask",
+        opt=personal_data("case.task"),
+        guards=WRITE,
+    )
     async def add_task(
         self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[TaskCreate]
     ) -> CaseDetail:
         await service.do_add_task(actor, case_id, data.title, data.assignee_id, data.due_at)
         return await views.read_case(actor, case_id)
 
-    @patch("/{case_id:int}/tasks/{task_id:int}", operation_id="updateCaseTask", guards=WRITE)
+    @patch(
+        "/{case_id:int}/tasks/{task_id:int}",
+        operation_id="updateCaseTask",
+        opt=personal_data("case.*"),
+        guards=WRITE,
+    )
     async def update_task(
         self,
         actor: NamedDependency[Actor],
@@ -150,6 +180,7 @@ class CaseController(Controller):
     @post(
         "/{case_id:int}/route",
         operation_id="routeCase",
+        opt=personal_data("case.route"),
         guards=[requires("cases.triage")],
         status_code=200,
     )
@@ -159,14 +190,26 @@ class CaseController(Controller):
         """The case as routed; party staff who triaged it see it no more after this."""
         return await service.do_pick_route(actor, case_id, data.office_id)
 
-    @post("/{case_id:int}/resolve", operation_id="resolveCase", guards=WRITE, status_code=200)
+    @post(
+        "/{case_id:int}/resolve",
+        operation_id="resolveCase",
+        opt=personal_data("case.*"),
+        guards=WRITE,
+        status_code=200,
+    )
     async def resolve(
         self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[Resolve]
     ) -> CaseDetail:
         await service.do_resolve(actor, case_id, data.resolution)
         return await views.read_case(actor, case_id)
 
-    @post("/{case_id:int}/close", operation_id="closeCase", guards=WRITE, status_code=200)
+    @post(
+        "/{case_id:int}/close",
+        operation_id="closeCase",
+        opt=personal_data("case.*"),
+        guards=WRITE,
+        status_code=200,
+    )
     async def close(
         self,
         actor: NamedDependency[Actor],
@@ -178,18 +221,36 @@ class CaseController(Controller):
         await service.do_transition(actor, case_id, "closed", confirm_open_tasks=confirm)
         return await views.read_case(actor, case_id)
 
-    @post("/{case_id:int}/reopen", operation_id="reopenCase", guards=WRITE, status_code=200)
+    @post(
+        "/{case_id:int}/reopen",
+        operation_id="reopenCase",
+        opt=personal_data("case.*"),
+        guards=WRITE,
+        status_code=200,
+    )
     async def reopen(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
         await service.do_reopen(actor, case_id)
         return await views.read_case(actor, case_id)
 
-    @post("/{case_id:int}/resume", operation_id="resumeCase", guards=WRITE, status_code=200)
+    @post(
+        "/{case_id:int}/resume",
+        operation_id="resumeCase",
+        opt=personal_data("case.*"),
+        guards=WRITE,
+        status_code=200,
+    )
     async def resume(self, actor: NamedDependency[Actor], case_id: FromPath[int]) -> CaseDetail:
         """The agency answered: back to work, the deadline moved by the time waited."""
         await service.do_resume(actor, case_id)
         return await views.read_case(actor, case_id)
 
-    @post("/{case_id:int}/assign", operation_id="assignCase", guards=WRITE, status_code=200)
+    @post(
+        "/{case_id:int}/assign",
+        operation_id="assignCase",
+        opt=personal_data("case.assign", "case.assigned"),
+        guards=WRITE,
+        status_code=200,
+    )
     async def assign(
         self, actor: NamedDependency[Actor], case_id: FromPath[int], data: JSONBody[Assign]
     ) -> CaseDetail:
@@ -199,6 +260,7 @@ class CaseController(Controller):
     @post(
         "/{case_id:int}/agency-consent",
         operation_id="recordAgencyConsent",
+        opt=personal_data("case.agency_consent"),
         guards=WRITE,
         status_code=200,
     )
@@ -208,14 +270,19 @@ class CaseController(Controller):
         await service.do_agency_consent(actor, case_id, data.given, data.note)
         return await views.read_case(actor, case_id)
 
-    @get("/{case_id:int}/constituent", operation_id="getCaseConstituent", guards=READ)
+    @get(
+        "/{case_id:int}/constituent",
+        operation_id="getCaseConstituent",
+        opt=personal_data("person.read"),
+        guards=READ,
+    )
     async def constituent(
         self, actor: NamedDependency[Actor], case_id: FromPath[int]
     ) -> Constituent:
         """The constituent of a case of the actor's office, wherever they live (audited)."""
         return await views.read_constituent(actor, case_id)
 
-    @get("/staff", operation_id="listCaseStaff", guards=READ)
+    @get("/staff", operation_id="listCaseStaff", opt=no_personal_data(), guards=READ)
     async def list_staff(self, actor: NamedDependency[Actor]) -> list[StaffMember]:
         """The colleagues of the actor's office that cases and tasks can go to."""
         return await staff.of_office(actor.office_id)
@@ -223,6 +290,7 @@ class CaseController(Controller):
     @post(
         "/groups/{campaign_key:str}/answer",
         operation_id="answerCaseGroup",
+        opt=personal_data("case.group_answer"),
         guards=WRITE,
         status_code=200,
     )

@@ -415,6 +415,8 @@ async def do_answer_group(actor: Actor, campaign_key: str, body: str, channel: s
                 row["id"], actor, "correspondence", body, {"group": campaign_key}, "out", channel
             )
             await audit.record(actor, "case.group_answer", "case", row["id"])
+    if not rows:
+        audit.nothing_shown()
     return len(rows)
 
 

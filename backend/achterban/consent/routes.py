@@ -13,32 +13,52 @@ from achterban.consent.schemas import (
     PreferencesLink,
     PreferencesPage,
 )
-from achterban.platform.auth import Actor, public, requires
+from achterban.platform.auth import Actor, personal_data, public, requires
 
 
 class ConsentController(Controller):
     path = "/api/people/{person_id:int}/consent"
     tags = ["consent"]
 
-    @get("/", operation_id="getConsent", guards=[requires("people.read")])
+    @get(
+        "/",
+        operation_id="getConsent",
+        opt=personal_data("person.read"),
+        guards=[requires("people.read")],
+    )
     async def get_consent(
         self, actor: NamedDependency[Actor], person_id: FromPath[int]
     ) -> ConsentMatrix:
         return await service.current(actor, person_id)
 
-    @get("/history", operation_id="consentHistory", guards=[requires("people.read")])
+    @get(
+        "/history",
+        operation_id="consentHistory",
+        opt=personal_data("person.read"),
+        guards=[requires("people.read")],
+    )
     async def consent_history(
         self, actor: NamedDependency[Actor], person_id: FromPath[int]
     ) -> list[ConsentEvent]:
         return await service.history(actor, person_id)
 
-    @post("/", operation_id="recordConsent", guards=[requires("people.write")])
+    @post(
+        "/",
+        operation_id="recordConsent",
+        opt=personal_data("consent.record"),
+        guards=[requires("people.write")],
+    )
     async def record_consent(
         self, actor: NamedDependency[Actor], person_id: FromPath[int], data: JSONBody[ConsentInput]
     ) -> ConsentEvent:
         return await service.do_record_consent(actor, person_id, data)
 
-    @get("/link", operation_id="preferencesLink", guards=[requires("people.write")])
+    @get(
+        "/link",
+        operation_id="preferencesLink",
+        opt=personal_data("consent.link", "person.read"),
+        guards=[requires("people.write")],
+    )
     async def preferences_link(
         self, actor: NamedDependency[Actor], person_id: FromPath[int]
     ) -> PreferencesLink:
@@ -52,11 +72,18 @@ class PreferencesController(Controller):
     tags = ["consent"]
     opt = public()
 
-    @get("/", operation_id="getPreferences", summary="A person's own consent (no login)")
-    async def get_preferences(self, token: FromPath[str]) -> PreferencesPage:
-        return await service.preferences(token)
+    @get(
+        "/",
+        operation_id="getPreferences",
+        opt=public("person.read"),
+        summary="A person's own consent (no login)",
+    )
+    async def get_preferences(
+        self, request: Request[Any, Any, Any], token: FromPath[str]
+    ) -> PreferencesPage:
+        return await service.preferences(token, request.client.host if request.client else None)
 
-    @post("/", operation_id="setPreferences", status_code=200,
+    @post("/", operation_id="setPreferences", opt=public("consent.link"), status_code=200,
           summary="A person changes their own consent (no login)")  # fmt: skip
     async def set_preferences(
         self,

@@ -117,8 +117,20 @@ async def _person_for(token: str) -> dict[str, Any]:
     return row
 
 
-async def preferences(token: str) -> PreferencesPage:
+def _link_actor(ip: str | None) -> Actor:
+    return Actor(None, "preferences link", "public", frozenset(), ip=ip, via="link")
+
+
+async def preferences(token: str, ip: str | None = None) -> PreferencesPage:
+    """The person's own page, opened by their signed link: a read of their record."""
     row = await _person_for(token)
+    await audit.record(
+        _link_actor(ip), "person.read", "person", row["id"], {"view": "own preferences"}
+    )
+    return await _page(row)
+
+
+async def _page(row: dict[str, Any]) -> PreferencesPage:
     matrix = rules.resolve(await _events(row["id"]), False)
     return PreferencesPage(
         first_name=row["first_name"],
@@ -132,7 +144,7 @@ async def do_set_preferences(token: str, data: PreferencesInput, ip: str | None)
     """Record what changed, as the person's own statement (source "link")."""
     row = await _person_for(token)
     person_id = row["id"]
-    actor = Actor(None, "preferences link", "public", frozenset(), ip=ip, via="link")
+    actor = _link_actor(ip)
     wording = translate(LINK_WORDING, row["language"])
     async with db.transaction():
         current = rules.resolve(await _events(person_id), False)
@@ -150,7 +162,7 @@ async def do_set_preferences(token: str, data: PreferencesInput, ip: str | None)
             await people.set_do_not_contact(person_id, data.do_not_contact)
             changed.append(f"do not contact: {data.do_not_contact}")
         await audit.record(actor, "consent.link", "person", person_id, {"changes": changed})
-    return await preferences(token)
+    return await _page(await _person_for(token))
 
 
 async def record_imported(

@@ -7,7 +7,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from achterban.dedupe import service
 from achterban.dedupe.schemas import CandidatePage, MergeInput, PairInput, ScanStarted
-from achterban.platform.auth import Actor, requires
+from achterban.platform.auth import Actor, no_personal_data, personal_data, requires
 
 
 class DedupeController(Controller):
@@ -15,7 +15,7 @@ class DedupeController(Controller):
     tags = ["dedupe"]
     guards = [requires("people.write")]
 
-    @get("/candidates", operation_id="duplicateCandidates")
+    @get("/candidates", operation_id="duplicateCandidates", opt=personal_data("person.search"))
     async def list_candidates(
         self,
         actor: NamedDependency[Actor],
@@ -25,16 +25,26 @@ class DedupeController(Controller):
         return await service.candidates(actor, limit, offset)
 
     @post(
-        "/scan", operation_id="scanForDuplicates", status_code=202,
+        "/scan", operation_id="scanForDuplicates", opt=no_personal_data(), status_code=202,
         summary="Look for duplicates again (a job; the list shows when it is done)",
     )  # fmt: skip
     async def scan(self, actor: NamedDependency[Actor]) -> ScanStarted:
         return ScanStarted(job_key=await service.request_scan(actor, at_once=True))
 
-    @post("/not-duplicate", operation_id="markNotDuplicate", status_code=HTTP_204_NO_CONTENT)
+    @post(
+        "/not-duplicate",
+        operation_id="markNotDuplicate",
+        opt=personal_data("person.not_duplicate"),
+        status_code=HTTP_204_NO_CONTENT,
+    )
     async def not_duplicate(self, actor: NamedDependency[Actor], data: JSONBody[PairInput]) -> None:
         await service.do_mark_not_duplicate(actor, data.a, data.b)
 
-    @post("/merge", operation_id="mergePeople", status_code=HTTP_204_NO_CONTENT)
+    @post(
+        "/merge",
+        operation_id="mergePeople",
+        opt=personal_data("person.merge"),
+        status_code=HTTP_204_NO_CONTENT,
+    )
     async def merge(self, actor: NamedDependency[Actor], data: JSONBody[MergeInput]) -> None:
         await service.do_merge(actor, data.survivor_id, data.merged_id)

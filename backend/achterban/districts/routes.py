@@ -4,7 +4,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from achterban.districts import offices, service
 from achterban.districts.schemas import Resolution
-from achterban.platform.auth import Actor, requires
+from achterban.platform.auth import Actor, no_personal_data, requires
 
 
 class DistrictController(Controller):
@@ -14,6 +14,7 @@ class DistrictController(Controller):
     @get(
         "/resolve",
         operation_id="resolveAddress",
+        opt=no_personal_data(),
         guards=[requires("cases.read")],
         summary="The districts and representatives of an address, and why",
     )
@@ -27,11 +28,16 @@ class OfficeController(Controller):
     path = "/api/offices"
     tags = ["districts"]
 
-    @get("/", operation_id="listOffices", guards=[requires("cases.read")])
+    @get("/", operation_id="listOffices", opt=no_personal_data(), guards=[requires("cases.read")])
     async def list_offices(self, actor: NamedDependency[Actor]) -> list[offices.OfficeOut]:
         return await offices.staffed(actor)
 
-    @get("/{office_id:int}", operation_id="getOffice", guards=[requires("cases.read")])
+    @get(
+        "/{office_id:int}",
+        operation_id="getOffice",
+        opt=no_personal_data(),
+        guards=[requires("cases.read")],
+    )
     async def get_office(
         self, actor: NamedDependency[Actor], office_id: FromPath[int]
     ) -> offices.OfficeOut:
@@ -40,6 +46,7 @@ class OfficeController(Controller):
     @post(
         "/{office_id:int}/topics",
         operation_id="assignTopic",
+        opt=no_personal_data(),
         guards=[requires("offices.manage")],
         status_code=200,
     )

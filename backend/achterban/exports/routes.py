@@ -10,7 +10,7 @@ from litestar.response import File, Stream
 from achterban.exports import service
 from achterban.people.schemas import PersonFilter
 from achterban.people.search import person_filter
-from achterban.platform.auth import Actor, requires
+from achterban.platform.auth import Actor, personal_data, requires
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,6 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @get(
     "/api/people/export",
     operation_id="exportPeople",
+    opt=personal_data("person.export"),
     guards=[requires("people.export")],
     dependencies={"f": Provide(person_filter)},
     tags=["people"],
@@ -35,7 +36,7 @@ async def export_people(
             background=BackgroundTask(shutil.rmtree, path.parent, ignore_errors=True),
         )  # fmt: skip
     return Stream(
-        service.csv_stream(actor, f),
+        await service.start_csv(actor, f),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="people.csv"'},
     )

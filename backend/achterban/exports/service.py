@@ -113,13 +113,19 @@ async def _batches(actor: Actor, f: PersonFilter) -> AsyncIterator[list[list[Any
         last_id = ids[-1]
 
 
+async def start_csv(actor: Actor, f: PersonFilter) -> AsyncIterator[bytes]:
+    """Record the export before its first byte goes out, then hand over the stream."""
+    await _audit(actor, f, "csv")
+    return csv_stream(actor, f)
+
+
 async def _audit(actor: Actor, f: PersonFilter, fmt: str) -> None:
     filters = {k: str(v) for k, v in msgspec.structs.asdict(f).items() if v is not None}
     await audit.record(actor, "person.export", "person", "", {"format": fmt, "filter": filters})
 
 
 async def csv_stream(actor: Actor, f: PersonFilter) -> AsyncIterator[bytes]:
-    await _audit(actor, f, "csv")
+    """The rows as CSV, streamed; call :func:`start_csv` (the audited part) first."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)

@@ -10,9 +10,11 @@ from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, QueryParameter
 
+from achterban.audit import service as audit
 from achterban.imports import mapping, records, service
 from achterban.imports.schemas import ImportStatus, ImportSummary, Issue, IssuePage, Preview
-from achterban.platform.auth import Actor, requires
+from achterban.platform import jobs
+from achterban.platform.auth import Actor, personal_data, requires
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _, negotiate
 
@@ -54,7 +56,11 @@ def _translated(issues: list[Issue], language: str) -> list[Issue]:
 
 
 def _status(status: ImportStatus, language: str) -> ImportStatus:
-    return msgspec.structs.replace(status, issues=_translated(status.issues, language))
+    return msgspec.structs.replace(
+        status,
+        issues=_translated(status.issues, language),
+        error=jobs.error_text(status.error, language),
+    )
 
 
 async def _save(upload: UploadFile) -> Path:
@@ -73,6 +79,7 @@ class ImportController(Controller):
     @post(
         "/people",
         operation_id="importPeople",
+        opt=personal_data("import.start"),
         guards=[requires("people.import")],
         request_max_body_size=MAX_UPLOAD,
         status_code=202,
@@ -97,20 +104,31 @@ class ImportController(Controller):
     @post(
         "/preview",
         operation_id="previewImport",
+        opt=personal_data("import.preview"),
         guards=[requires("people.import")],
         request_max_body_size=MAX_UPLOAD,
         status_code=200,
         summary="Show the guessed column mapping and the first rows",
     )
-    async def preview(self, request: Request[Any, Any, Any], data: Multipart) -> Preview:
+    async def preview(
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], data: Multipart
+    ) -> Preview:
         path = await _save(data.file)
         try:
             found = service.preview(path, _overrides(data.mapping))
+            await audit.record(
+                actor, "import.preview", "import", "", {"filename": data.file.filename}
+            )
             return msgspec.structs.replace(found, labels=mapping.labels(_language(request)))
         finally:
             path.unlink(missing_ok=True)
 
-    @get("/", operation_id="listImports", guards=[requires("people.import")])
+    @get(
+        "/",
+        operation_id="listImports",
+        opt=personal_data("import.read"),
+        guards=[requires("people.import")],
+    )
     async def list_imports(
         self,
         actor: NamedDependency[Actor],
@@ -118,14 +136,22 @@ class ImportController(Controller):
     ) -> list[ImportSummary]:
         return await service.recent(actor, limit)
 
-    @get("/{job_key:str}", operation_id="getImport", guards=[requires("people.import")])
+    @get(
+        "/{job_key:str}",
+        operation_id="getImport",
+        opt=personal_data("import.read"),
+        guards=[requires("people.import")],
+    )
     async def get_import(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], job_key: FromPath[str]
     ) -> ImportStatus:
         return _status(await service.status(actor, job_key), _language(request))
 
     @get(
-        "/{job_key:str}/issues", operation_id="listImportIssues", guards=[requires("people.import")]
+        "/{job_key:str}/issues",
+        operation_id="listImportIssues",
+        opt=personal_data("import.read"),
+        guards=[requires("people.import")],
     )
     async def list_issues(
         self,

@@ -258,10 +258,17 @@ async def _checkpoint(key: str) -> dict[str, Any]:
     return saved if isinstance(saved, dict) else {}
 
 
-async def status(actor: Actor, key: str) -> ImportStatus:
+async def _visible_job(actor: Actor, key: str) -> Any:
     job = await jobs.get(key)
     if job is None or job.name != "import_people" or not _may_see(actor, job.actor_id):
         raise Problem(404, _("No such import."), kind="not-found")
+    return job
+
+
+async def status(actor: Actor, key: str) -> ImportStatus:
+    """Progress, counts and the first bad lines (raw lines hold people's data: audited)."""
+    job = await _visible_job(actor, key)
+    await audit.record(actor, "import.read", "import", key, {"view": "status"})
     result: dict[str, Any] = job.result if isinstance(job.result, dict) else {}
     first = (
         await ImportIssue.select()
@@ -286,6 +293,7 @@ async def recent(actor: Actor, limit: int = 20) -> list[ImportSummary]:
     if not (people_scope.is_national(actor)):
         query = query.where(JobRun.actor_id == actor.user_id)
     rows = await query.order_by(JobRun.id, ascending=False).limit(limit).output(load_json=True)
+    await audit.record(actor, "import.read", "import", "", {"view": "list", "shown": len(rows)})
     result = []
     for row in rows:
         outcome = row["result"] if isinstance(row["result"], dict) else {}
@@ -300,7 +308,8 @@ async def recent(actor: Actor, limit: int = 20) -> list[ImportSummary]:
 
 
 async def issues(actor: Actor, key: str, limit: int, offset: int) -> IssuePage:
-    await status(actor, key)
+    await _visible_job(actor, key)
+    await audit.record(actor, "import.read", "import", key, {"view": "bad lines", "offset": offset})
     rows = (
         await ImportIssue.select()
         .where(ImportIssue.job_key == key)

@@ -14,7 +14,7 @@ from achterban.people.schemas import (
     PersonPage,
     PersonPatch,
 )
-from achterban.platform.auth import Actor, requires
+from achterban.platform.auth import Actor, personal_data, requires
 
 
 class PeopleController(Controller):
@@ -24,6 +24,7 @@ class PeopleController(Controller):
     @get(
         "/",
         operation_id="listPeople",
+        opt=personal_data("person.search"),
         guards=[requires("people.read")],
         dependencies={"f": Provide(search.person_filter)},
         summary="Search people",
@@ -37,18 +38,33 @@ class PeopleController(Controller):
     ) -> PersonPage:
         return await search.list_people(actor, f, limit=limit, offset=offset)
 
-    @post("/", operation_id="createPerson", guards=[requires("people.write")])
+    @post(
+        "/",
+        operation_id="createPerson",
+        opt=personal_data("person.create"),
+        guards=[requires("people.write")],
+    )
     async def create_person(
         self, actor: NamedDependency[Actor], data: JSONBody[PersonCreate]
     ) -> Person:
         person_id = await service.do_create_person(actor, data)
         return await service.to_schema(await service.visible_row(actor, person_id))
 
-    @get("/{person_id:int}", operation_id="getPerson", guards=[requires("people.read")])
+    @get(
+        "/{person_id:int}",
+        operation_id="getPerson",
+        opt=personal_data("person.read"),
+        guards=[requires("people.read")],
+    )
     async def get_person(self, actor: NamedDependency[Actor], person_id: FromPath[int]) -> Person:
         return await service.read_person(actor, person_id)
 
-    @patch("/{person_id:int}", operation_id="updatePerson", guards=[requires("people.write")])
+    @patch(
+        "/{person_id:int}",
+        operation_id="updatePerson",
+        opt=personal_data("person.update"),
+        guards=[requires("people.write")],
+    )
     async def update_person(
         self, actor: NamedDependency[Actor], person_id: FromPath[int], data: JSONBody[PersonPatch]
     ) -> Person:
@@ -57,6 +73,7 @@ class PeopleController(Controller):
     @get(
         "/{person_id:int}/interactions",
         operation_id="listInteractions",
+        opt=personal_data("person.read"),
         guards=[requires("people.read")],
     )
     async def list_interactions(
@@ -67,6 +84,7 @@ class PeopleController(Controller):
     @post(
         "/{person_id:int}/interactions",
         operation_id="addInteraction",
+        opt=personal_data("interaction.create"),
         guards=[requires("people.write")],
     )
     async def add_interaction(

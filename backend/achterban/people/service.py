@@ -497,7 +497,7 @@ async def do_add_interaction(actor: Actor, person_id: int, data: InteractionCrea
 
 
 async def list_interactions(actor: Actor, person_id: int) -> list[Interaction]:
-    await visible_row(actor, person_id)
+    await read_row(actor, person_id, "interactions")
     rows = (
         await InteractionRow.select()
         .where(InteractionRow.person == person_id)

@@ -103,9 +103,22 @@ async def signed_in(
 signed_in.permission = "account.self"  # type: ignore[attr-defined]
 
 
-def public() -> dict[str, Any]:
-    """``opt`` for a route anyone may call without signing in."""
-    return {"public": True}
+def public(*personal: str) -> dict[str, Any]:
+    """``opt`` for a route anyone may call without signing in (with ``personal``: the
+    audit actions its answer writes, as for :func:`personal_data`)."""
+    return {"public": True, "personal_data": personal}
+
+
+def personal_data(*actions: str) -> dict[str, Any]:
+    """``opt`` for a route whose answer holds personal data: a successful call writes an
+    audit entry with one of ``actions``, which ``audit/contract.py`` checks on each call."""
+    assert actions, "name the audit actions the route writes"
+    return {"personal_data": actions}
+
+
+def no_personal_data() -> dict[str, Any]:
+    """``opt`` for a route whose answer holds nobody's personal data."""
+    return {"personal_data": ()}
 
 
 async def provide_actor(request: Request[Any, Any, Any]) -> Actor:

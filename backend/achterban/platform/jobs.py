@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import json
 import logging
 import os
 import signal
@@ -43,10 +44,36 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from achterban.platform import db
+from achterban.platform.errors import Problem
+from achterban.platform.i18n import _, translate
 from achterban.platform.tables import JobRun
 from achterban.settings import get_settings
 
 log = logging.getLogger("achterban.jobs")
+
+# Why a job did not finish, as message ids with their values, read in the reader's
+# language (``error_text``); ``cause`` keeps a crash's own words for the operator.
+UNKNOWN_JOB = _("Achterban does not know this kind of job ({job}).")
+WORKER_STOPPED = _("Its worker stopped; another worker carries on with it.")
+WORKER_STOPPED_AT = _("Its worker stopped during attempt {attempt}.")
+OVER_TIME = _("It took longer than its limit of {seconds} seconds and was stopped.")
+CRASHED = _("It stopped on an error in Achterban; the server's log names the cause.")
+
+
+def failure(msgid: str, **values: Any) -> str:
+    """What ``job_run.error`` stores: a message id and its values, as JSON."""
+    return json.dumps({"msgid": msgid, "values": values}, default=str)
+
+
+def error_text(stored: str, language: str | None) -> str:
+    """``job_run.error`` in ``language`` (older rows hold plain text: shown as written)."""
+    if not stored.startswith('{"msgid"'):
+        return stored
+    try:
+        data = json.loads(stored)
+        return translate(data["msgid"], language, **dict(data.get("values") or {}))
+    except (ValueError, KeyError, IndexError):
+        return stored
 
 JobFunction = Callable[..., Awaitable[Any]]
 MAX_TRIES = 3  # runs of one job, whether it raised, timed out or lost its worker
@@ -385,7 +412,7 @@ async def execute(ctx: dict[str, Any], key: str, *, final_try: bool = True) -> b
     function = runner.functions.get(job.name)
     if function is None:
         await JobRun.update(
-            {JobRun.status: "failed", JobRun.error: f"unknown job {job.name!r}"}
+            {JobRun.status: "failed", JobRun.error: failure(UNKNOWN_JOB, job=job.name)}
         ).where(JobRun.job_key == key)
         return True
     claimant = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -412,15 +439,17 @@ async def execute(ctx: dict[str, Any], key: str, *, final_try: bool = True) -> b
             log.warning("job %s was taken over by another run; this one stopped", key)
             return True
         # this worker is shutting down: hand the job back for another to carry on
-        await asyncio.shield(_finish(key, claimant, "retrying", error="its worker stopped"))
+        await asyncio.shield(_finish(key, claimant, "retrying", error=failure(WORKER_STOPPED)))
         raise
     except Exception as exc:
         if isinstance(exc, TimeoutError) and work.cancelled():  # wait_for ended it
             log.error("job %s ran over its limit of %.0f s (attempt %s)", key, limit, attempt)
-            error = f"stopped: it took longer than its limit of {limit:.0f} seconds"
+            error = failure(OVER_TIME, seconds=f"{limit:.0f}")
+        elif isinstance(exc, Problem):  # a refusal the job's own code worded for its user
+            error = failure(exc.detail, **exc.values)
         else:
             log.exception("job %s failed (attempt %s)", key, attempt)
-            error = repr(exc)
+            error = failure(CRASHED, cause=repr(exc)[:2000])
         await _finish(key, claimant, "failed" if final else "retrying", error=error)
         return False
     finally:
@@ -492,7 +521,7 @@ async def sweep() -> dict[str, int]:
                     JobRun.status: "failed" if ended else "retrying",
                     JobRun.claimed_by: "",
                     JobRun.heartbeat_at: now,
-                    JobRun.error: f"its worker stopped during attempt {row['attempts']}",
+                    JobRun.error: failure(WORKER_STOPPED_AT, attempt=row["attempts"]),
                     **({JobRun.finished_at: now} if ended else {}),
                 }
             )

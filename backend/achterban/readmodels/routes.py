@@ -5,7 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from achterban.people.schemas import Household, TimelineEntry
-from achterban.platform.auth import Actor, requires
+from achterban.platform.auth import Actor, personal_data, requires
 from achterban.readmodels import overview, timeline
 from achterban.readmodels.overview import PersonCounts, PersonOverview
 
@@ -17,6 +17,7 @@ class PersonViewController(Controller):
     @get(
         "/{person_id:int}/overview",
         operation_id="personOverview",
+        opt=personal_data("person.read"),
         guards=[requires("people.read")],
         summary="Everything the person page shows, as one audited read",
     )
@@ -28,6 +29,7 @@ class PersonViewController(Controller):
     @get(
         "/{person_id:int}/counts",
         operation_id="personCounts",
+        opt=personal_data("person.read"),
         guards=[requires("people.read")],
         summary="What the person's record holds (what a merge would move)",
     )
@@ -37,7 +39,10 @@ class PersonViewController(Controller):
         return await overview.counts(actor, person_id)
 
     @get(
-        "/{person_id:int}/timeline", operation_id="personTimeline", guards=[requires("people.read")]
+        "/{person_id:int}/timeline",
+        operation_id="personTimeline",
+        opt=personal_data("person.read"),
+        guards=[requires("people.read")],
     )
     async def person_timeline(
         self, actor: NamedDependency[Actor], person_id: FromPath[int]
@@ -49,7 +54,12 @@ class HouseholdController(Controller):
     path = "/api/households"
     tags = ["people"]
 
-    @get("/{household_id:int}", operation_id="getHousehold", guards=[requires("people.read")])
+    @get(
+        "/{household_id:int}",
+        operation_id="getHousehold",
+        opt=personal_data("household.read"),
+        guards=[requires("people.read")],
+    )
     async def get_household(
         self, actor: NamedDependency[Actor], household_id: FromPath[int]
     ) -> Household:

@@ -159,6 +159,9 @@ async def household(actor: Actor, household_id: int) -> Household:
     if row is None or not members:
         raise Problem(404, _("No such household."), kind="not-found")
     language = members[0]["language"]
+    await audit.record(
+        actor, "household.read", "household", household_id, {"members": len(members)}
+    )
     return Household(
         id=household_id,
         salutation=normalise.salutation(row["family_name"], "", language),

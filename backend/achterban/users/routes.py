@@ -6,7 +6,14 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
-from achterban.platform.auth import Actor, public, requires, signed_in
+from achterban.platform.auth import (
+    Actor,
+    no_personal_data,
+    personal_data,
+    public,
+    requires,
+    signed_in,
+)
 from achterban.settings import get_settings
 from achterban.users import mfa, service, signin
 from achterban.users.middleware import SESSION_COOKIE, client_ip
@@ -109,7 +116,13 @@ class AuthController(Controller):
         )  # fmt: skip
         return Response(session, cookies=[_cookie(result.token)])
 
-    @get("/me", operation_id="currentSession", guards=[signed_in], summary="Who am I")
+    @get(
+        "/me",
+        operation_id="currentSession",
+        opt=no_personal_data(),
+        guards=[signed_in],
+        summary="Who am I",
+    )
     async def me(self, actor: NamedDependency[Actor]) -> Session:
         user = await service.get_user(actor.user_id or 0)
         return _session(service.to_schema(user), actor.csrf_token or "")
@@ -117,6 +130,7 @@ class AuthController(Controller):
     @post(
         "/logout",
         operation_id="logout",
+        opt=no_personal_data(),
         guards=[signed_in],
         status_code=HTTP_204_NO_CONTENT,
         summary="Sign out",
@@ -130,7 +144,7 @@ class AuthController(Controller):
         )
 
     @post(
-        "/password", operation_id="changePassword", guards=[signed_in],
+        "/password", operation_id="changePassword", opt=no_personal_data(), guards=[signed_in],
         status_code=HTTP_204_NO_CONTENT,
         summary="Change my password (ends my other sessions and my API tokens)",
     )  # fmt: skip
@@ -139,19 +153,27 @@ class AuthController(Controller):
     ) -> None:
         await signin.do_change_password(actor, data)
 
-    @get("/mfa", operation_id="mfaStatus", guards=[signed_in], summary="My second factor")
+    @get(
+        "/mfa",
+        operation_id="mfaStatus",
+        opt=no_personal_data(),
+        guards=[signed_in],
+        summary="My second factor",
+    )
     async def mfa_status(self, actor: NamedDependency[Actor]) -> MfaStatus:
         return await signin.mfa_status(actor)
 
     @post(
-        "/mfa", operation_id="startMfaEnrolment", guards=[signed_in], status_code=200,
+        "/mfa", operation_id="startMfaEnrolment",
+        opt=no_personal_data(), guards=[signed_in], status_code=200,
         summary="Set up a second factor: a new TOTP secret",
     )  # fmt: skip
     async def start_mfa(self, actor: NamedDependency[Actor]) -> Enrolment:
         return await signin.start_enrolment(actor)
 
     @post(
-        "/mfa/confirm", operation_id="confirmMfaEnrolment", guards=[signed_in], status_code=200,
+        "/mfa/confirm", operation_id="confirmMfaEnrolment",
+        opt=no_personal_data(), guards=[signed_in], status_code=200,
         summary="Confirm the second factor with a code; recovery codes shown once",
     )  # fmt: skip
     async def confirm_mfa(
@@ -159,11 +181,23 @@ class AuthController(Controller):
     ) -> RecoveryCodes:
         return await signin.confirm_enrolment(actor, data)
 
-    @get("/tokens", operation_id="listTokens", guards=[signed_in], summary="My API tokens")
+    @get(
+        "/tokens",
+        operation_id="listTokens",
+        opt=no_personal_data(),
+        guards=[signed_in],
+        summary="My API tokens",
+    )
     async def list_tokens(self, actor: NamedDependency[Actor]) -> list[Token]:
         return await service.list_tokens(actor)
 
-    @post("/tokens", operation_id="createToken", guards=[signed_in], summary="Create an API token")
+    @post(
+        "/tokens",
+        operation_id="createToken",
+        opt=no_personal_data(),
+        guards=[signed_in],
+        summary="Create an API token",
+    )
     async def create_token(
         self, actor: NamedDependency[Actor], data: JSONBody[TokenCreate]
     ) -> NewToken:
@@ -172,6 +206,7 @@ class AuthController(Controller):
     @delete(
         "/tokens/{token_id:int}",
         operation_id="revokeToken",
+        opt=no_personal_data(),
         guards=[signed_in],
         summary="Revoke an API token",
     )
@@ -183,32 +218,58 @@ class UserController(Controller):
     path = "/api/users"
     tags = ["users"]
 
-    @get("/", operation_id="listUsers", guards=[requires("users.read")])
-    async def list_users(self) -> list[User]:
-        return await service.list_users()
+    @get(
+        "/",
+        operation_id="listUsers",
+        opt=personal_data("user.read"),
+        guards=[requires("users.read")],
+    )
+    async def list_users(self, actor: NamedDependency[Actor]) -> list[User]:
+        return await service.list_users(actor)
 
-    @post("/", operation_id="createUser", guards=[requires("users.manage")])
+    @post(
+        "/",
+        operation_id="createUser",
+        opt=personal_data("user.create"),
+        guards=[requires("users.manage")],
+    )
     async def create_user(self, actor: NamedDependency[Actor], data: JSONBody[UserCreate]) -> User:
         return await service.do_create_user(actor, data)
 
-    @get("/{user_id:int}", operation_id="getUser", guards=[requires("users.read")])
-    async def get_user(self, user_id: FromPath[int]) -> User:
-        return service.to_schema(await service.get_user(user_id))
+    @get(
+        "/{user_id:int}",
+        operation_id="getUser",
+        opt=personal_data("user.read"),
+        guards=[requires("users.read")],
+    )
+    async def get_user(self, actor: NamedDependency[Actor], user_id: FromPath[int]) -> User:
+        return await service.read_user(actor, user_id)
 
-    @patch("/{user_id:int}", operation_id="updateUser", guards=[requires("users.manage")])
+    @patch(
+        "/{user_id:int}",
+        operation_id="updateUser",
+        opt=personal_data("user.update"),
+        guards=[requires("users.manage")],
+    )
     async def update_user(
         self, actor: NamedDependency[Actor], user_id: FromPath[int], data: JSONBody[UserUpdate]
     ) -> User:
         return await service.do_update_user(actor, user_id, data)
 
     @delete(
-        "/{user_id:int}/mfa", operation_id="resetUserMfa", guards=[requires("users.manage")],
+        "/{user_id:int}/mfa", operation_id="resetUserMfa",
+        opt=personal_data("user.mfa_reset"), guards=[requires("users.manage")],
         summary="Remove a user's second factor (ends their sessions and tokens)",
     )  # fmt: skip
     async def reset_mfa(self, actor: NamedDependency[Actor], user_id: FromPath[int]) -> None:
         await signin.do_reset_mfa(actor, user_id)
 
-    @get("/security-policy", operation_id="getSecurityPolicy", guards=[requires("users.manage")])
+    @get(
+        "/security-policy",
+        operation_id="getSecurityPolicy",
+        opt=no_personal_data(),
+        guards=[requires("users.manage")],
+    )
     async def get_policy(self) -> list[RolePolicy]:
         """Per role: whether signing in needs a second factor."""
         return await mfa.policy()
@@ -216,6 +277,7 @@ class UserController(Controller):
     @put(
         "/security-policy/{role:str}",
         operation_id="setSecurityPolicy",
+        opt=no_personal_data(),
         guards=[requires("users.manage")],
     )
     async def set_policy(

@@ -246,8 +246,17 @@ async def get_user(user_id: int) -> StaffUser:
     return user
 
 
-async def list_users() -> list[User]:
-    return [to_schema(u) for u in await StaffUser.objects().order_by(StaffUser.email)]
+async def list_users(actor: Actor) -> list[User]:
+    users = await StaffUser.objects().order_by(StaffUser.email)
+    await audit.record(actor, "user.read", "staff_user", "", {"shown": len(users)})
+    return [to_schema(u) for u in users]
+
+
+async def read_user(actor: Actor, user_id: int) -> User:
+    """One staff account, as an admin sees it: a read of a colleague's data, recorded."""
+    user = await get_user(user_id)
+    await audit.record(actor, "user.read", "staff_user", user_id)
+    return to_schema(user)
 
 
 async def do_create_user(actor: Actor, data: UserCreate) -> User:

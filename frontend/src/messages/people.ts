@@ -12,6 +12,7 @@ const nl = {
   objectType_staff_user: "Medewerker",
   objectType_import: "Import",
   objectType_office: "Kantoor",
+  objectType_household: "Huishouden",
   userRole_admin: "Beheerder",
   userRole_organiser: "Organisator",
   userRole_regional_organiser: "Regionaal organisator",
@@ -98,6 +99,9 @@ const nl = {
   action_consent_link: "Voorkeuren zelf gewijzigd",
   action_consent_record: "Toestemming vastgelegd",
   action_donation_create: "Gift vastgelegd",
+  action_household_read: "Huishouden bekeken",
+  action_import_preview: "Importbestand voorbekeken",
+  action_import_read: "Import bekeken",
   action_import_start: "Import gestart",
   action_interaction_create: "Contactmoment vastgelegd",
   action_mandate_cancel: "Machtiging gestopt",
@@ -123,6 +127,7 @@ const nl = {
   action_token_revoke: "API-sleutel ingetrokken",
   action_user_create: "Medewerker aangemaakt",
   action_user_update: "Medewerker gewijzigd",
+  action_user_read: "Medewerker bekeken",
 };
 
 const en: typeof nl = {
@@ -138,6 +143,7 @@ const en: typeof nl = {
   objectType_staff_user: "Staff member",
   objectType_import: "Import",
   objectType_office: "Office",
+  objectType_household: "Household",
   userRole_admin: "Administrator",
   userRole_organiser: "Organiser",
   userRole_regional_organiser: "Regional organiser",
@@ -224,6 +230,9 @@ const en: typeof nl = {
   action_consent_link: "Changed their own preferences",
   action_consent_record: "Recorded consent",
   action_donation_create: "Recorded a gift",
+  action_household_read: "Viewed a household",
+  action_import_preview: "Previewed an import file",
+  action_import_read: "Viewed an import",
   action_import_start: "Started an import",
   action_interaction_create: "Logged a contact moment",
   action_mandate_cancel: "Stopped a mandate",
@@ -249,6 +258,7 @@ const en: typeof nl = {
   action_token_revoke: "Revoked an API token",
   action_user_create: "Created a staff member",
   action_user_update: "Changed a staff member",
+  action_user_read: "Viewed staff members",
 };
 
 export const people = { nl, en };
