@@ -139,6 +139,7 @@ export const AUDIT_ACTIONS = [
   "token.revoke",
   "user.create",
   "user.mfa_reset",
+  "user.password_link",
   "user.read",
   "user.update",
 ] as const;

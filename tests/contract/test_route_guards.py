@@ -22,6 +22,7 @@ PUBLIC = {
     ("POST", "/api/auth/login/enrol"),
     ("POST", "/api/auth/login/enrol/confirm"),
     ("POST", "/api/public/cases"),
+    ("POST", "/api/auth/password-link/{token:str}"),  # the signed, expiring link is the credential
     ("GET", "/api/public/preferences/{token:str}"),  # the signed link is the credential
     ("POST", "/api/public/preferences/{token:str}"),
     ("GET", "/"),
@@ -30,6 +31,7 @@ PUBLIC = {
 PUBLIC_PREFIXES = ("/api/schema",)  # the OpenAPI document and its docs page
 SELF_SERVICE = {
     ("GET", "/api/auth/me"),
+    ("PATCH", "/api/auth/me"),
     ("POST", "/api/auth/logout"),
     ("POST", "/api/auth/password"),
     ("GET", "/api/auth/mfa"),

@@ -88,7 +88,11 @@ async def staffed(actor: Actor) -> list[OfficeOut]:
     }
     if not actor.has("*"):
         ids &= {actor.office_id} if actor.office_id is not None else set()
-    return [await describe(actor, office_id) for office_id in sorted(ids)]
+    # an account may name an office that is not (or no longer) there: not an office to list
+    existing = {
+        r["id"] for r in await Office.select(Office.id).where(Office.id.is_in(list(ids or {0})))
+    }
+    return [await describe(actor, office_id) for office_id in sorted(ids & existing)]
 
 
 async def do_assign_topic(actor: Actor, office_id: int, data: TopicAssignment) -> OfficeOut:

@@ -75,6 +75,7 @@ def error_text(stored: str, language: str | None) -> str:
     except (ValueError, KeyError, IndexError):
         return stored
 
+
 JobFunction = Callable[..., Awaitable[Any]]
 MAX_TRIES = 3  # runs of one job, whether it raised, timed out or lost its worker
 RETRY_DELAYS = (1.0, 5.0)

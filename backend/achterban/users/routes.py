@@ -26,8 +26,11 @@ from achterban.users.schemas import (
     LoginInput,
     MfaChallenge,
     MfaStatus,
+    MyAccount,
     NewToken,
+    PasswordByLink,
     PasswordChange,
+    PasswordLink,
     PendingInput,
     PolicyUpdate,
     RecoveryCodes,
@@ -126,6 +129,24 @@ class AuthController(Controller):
     async def me(self, actor: NamedDependency[Actor]) -> Session:
         user = await service.get_user(actor.user_id or 0)
         return _session(service.to_schema(user), actor.csrf_token or "")
+
+    @patch(
+        "/me", operation_id="updateMyAccount", opt=personal_data("user.update"),
+        guards=[signed_in], summary="Change my own settings (language)",
+    )  # fmt: skip
+    async def update_me(self, actor: NamedDependency[Actor], data: JSONBody[MyAccount]) -> User:
+        return await service.do_update_my_account(actor, data)
+
+    @post(
+        "/password-link/{token:str}", operation_id="setPasswordByLink",
+        opt=public("user.update"), status_code=HTTP_204_NO_CONTENT,
+        summary="Choose a password with an invitation or reset link (no sign-in)",
+    )  # fmt: skip
+    async def set_password_by_link(
+        self, request: Request[Any, Any, Any], token: FromPath[str],
+        data: JSONBody[PasswordByLink],
+    ) -> None:  # fmt: skip
+        await service.do_set_password_by_link(token, data, _ip(request))
 
     @post(
         "/logout",
@@ -255,6 +276,17 @@ class UserController(Controller):
         self, actor: NamedDependency[Actor], user_id: FromPath[int], data: JSONBody[UserUpdate]
     ) -> User:
         return await service.do_update_user(actor, user_id, data)
+
+    @post(
+        "/{user_id:int}/password-link", operation_id="issuePasswordLink",
+        opt=personal_data("user.password_link"), guards=[requires("users.manage")],
+        status_code=200,
+        summary="An invitation or password-reset link to hand over (ends sessions and tokens)",
+    )  # fmt: skip
+    async def password_link(
+        self, request: Request[Any, Any, Any], actor: NamedDependency[Actor], user_id: FromPath[int]
+    ) -> PasswordLink:
+        return await service.do_issue_password_link(actor, user_id, str(request.base_url))
 
     @delete(
         "/{user_id:int}/mfa", operation_id="resetUserMfa",

@@ -20,6 +20,25 @@ class User(msgspec.Struct, kw_only=True):
     regions: list[str] = []
     office_id: int | None = None
     active: bool = True
+    last_login_at: datetime | None = None
+    second_factor: bool = False
+    waiting_for_password: bool = False  # invited, or reset: their link sets one
+
+
+class PasswordLink(msgspec.Struct, kw_only=True):
+    """An invitation or reset link for the admin to hand over; it works once."""
+
+    user_id: int
+    url: str
+    expires_at: datetime
+
+
+class PasswordByLink(Input):
+    password: str
+
+
+class MyAccount(Input):
+    language: Language
 
 
 class Session(msgspec.Struct, kw_only=True):
@@ -34,10 +53,12 @@ class LoginInput(Input):
 
 
 class UserCreate(Input):
+    """A new staff account: without a password, it waits for its invitation link."""
+
     email: str
     name: str
     role: Role
-    password: str
+    password: str | None = None
     language: Language = "nl"
     regions: list[str] = []
     office_id: int | None = None

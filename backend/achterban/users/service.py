@@ -22,11 +22,14 @@ from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
 from achterban.platform.security import new_token, token_hash
 from achterban.settings import get_settings
-from achterban.users import mfa, passwords, roles
+from achterban.users import links, mfa, passwords, roles
 from achterban.users import throttle as throttle_counts
 from achterban.users.schemas import (
     DEFAULT_TOKEN_DAYS,
+    MyAccount,
     NewToken,
+    PasswordByLink,
+    PasswordLink,
     Token,
     TokenCreate,
     User,
@@ -66,6 +69,9 @@ def to_schema(user: StaffUser) -> User:
         regions=_regions(user.regions),
         office_id=user.office_id,
         active=user.active,
+        last_login_at=user.last_login_at,
+        second_factor=user.totp_enabled_at is not None,
+        waiting_for_password=user.password_hash == links.UNUSABLE,
     )
 
 
@@ -261,7 +267,7 @@ async def read_user(actor: Actor, user_id: int) -> User:
 
 async def do_create_user(actor: Actor, data: UserCreate) -> User:
     email = normalise_email(data.email)
-    password_hash = passwords.hash_password(data.password)
+    password_hash = passwords.hash_password(data.password) if data.password else links.UNUSABLE
     async with db.transaction():
         if await StaffUser.exists().where(StaffUser.email == email):
             raise Problem(
@@ -291,6 +297,7 @@ async def do_update_user(actor: Actor, user_id: int, data: UserUpdate) -> User:
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     async with db.transaction():
         user = await get_user(user_id)
+        before = to_schema(user)
         values: dict[Any, Any] = {}
         for name, value in changes.items():
             if name == "password":
@@ -301,12 +308,66 @@ async def do_update_user(actor: Actor, user_id: int, data: UserUpdate) -> User:
             await StaffUser.update(values).where(StaffUser.id == user_id)
         if "password" in changes or changes.get("active") is False:
             await end_credentials(user_id)
-        logged = {k: v for k, v in changes.items() if k != "password"}
+        logged: dict[str, Any] = {
+            k: {"before": getattr(before, k), "after": v}
+            for k, v in changes.items()
+            if k != "password"
+        }
         if "password" in changes:
             logged["password"] = "changed"
         await audit.record(actor, "user.update", "staff_user", user_id, logged)
         user = await get_user(user_id)
     return to_schema(user)
+
+
+async def do_issue_password_link(actor: Actor, user_id: int, base_url: str) -> PasswordLink:
+    """An invitation (no password yet) or a reset: the old password, sessions and tokens
+    stop working now, and the link lets the user choose a new password once."""
+    if user_id == actor.user_id:
+        raise Problem(400, _("Change your own password on your account page."), kind="validation")
+    async with db.transaction():
+        user = await get_user(user_id)
+        if not user.active:
+            raise Problem(
+                409, _("This account is deactivated: activate it first."), kind="conflict"
+            )
+        await StaffUser.update({StaffUser.password_hash: links.UNUSABLE}).where(
+            StaffUser.id == user_id
+        )
+        await end_credentials(user_id)
+        user = await get_user(user_id)
+        token, expires = links.make(user)
+        await audit.record(actor, "user.password_link", "staff_user", user_id, {"expires": expires})
+    return PasswordLink(
+        user_id=user_id, url=f"{base_url.rstrip('/')}/set-password/{token}", expires_at=expires
+    )
+
+
+async def do_set_password_by_link(token: str, data: PasswordByLink, ip: str | None) -> None:
+    """The user behind a link chooses their password; the link is spent by it."""
+    user = await links.user_for(token)
+    try:
+        new_hash = passwords.hash_password(data.password)
+    except Problem as exc:  # name the field of this form
+        errors = exc.extra.get("errors") or []
+        exc.extra["errors"] = [{**e, "key": "password"} for e in errors]
+        raise
+    actor = Actor(None, "password link", "public", frozenset(), ip=ip, via="link")
+    async with db.transaction():
+        await StaffUser.update({StaffUser.password_hash: new_hash}).where(StaffUser.id == user.id)
+        await end_credentials(user.id)
+        await audit.record(actor, "user.update", "staff_user", user.id, {"password": "set by link"})
+
+
+async def do_update_my_account(actor: Actor, data: MyAccount) -> User:
+    """What every signed-in user sets for themselves: their language."""
+    async with db.transaction():
+        user = await get_user(actor.user_id or 0)
+        await StaffUser.update({StaffUser.language: data.language}).where(StaffUser.id == user.id)
+        await audit.record(actor, "user.update", "staff_user", user.id, {
+            "language": {"before": user.language, "after": data.language},
+        })  # fmt: skip
+        return to_schema(await get_user(user.id))
 
 
 # --- API tokens ----------------------------------------------------------------

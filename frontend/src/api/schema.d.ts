@@ -137,7 +137,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change my own settings (language) */
+        patch: operations["updateMyAccount"];
         trace?: never;
     };
     "/api/auth/mfa": {
@@ -186,6 +187,23 @@ export interface paths {
         put?: never;
         /** Change my password (ends my other sessions and my API tokens) */
         post: operations["changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-link/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Choose a password with an invitation or reset link (no sign-in) */
+        post: operations["setPasswordByLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1309,6 +1327,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/{user_id}/password-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An invitation or password-reset link to hand over (ends sessions and tokens) */
+        post: operations["issuePasswordLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1864,6 +1899,11 @@ export interface components {
             recovery_codes_left: number;
             required: boolean;
         };
+        /** MyAccount */
+        MyAccount: {
+            /** @enum {string} */
+            language: "nl" | "en";
+        };
         /** NewToken */
         NewToken: {
             secret: string;
@@ -1884,10 +1924,21 @@ export interface components {
             a: number;
             b: number;
         };
+        /** PasswordByLink */
+        PasswordByLink: {
+            password: string;
+        };
         /** PasswordChange */
         PasswordChange: {
             current_password: string;
             new_password: string;
+        };
+        /** PasswordLink */
+        PasswordLink: {
+            /** Format: date-time */
+            expires_at: string;
+            url: string;
+            user_id: number;
         };
         /** PendingInput */
         PendingInput: {
@@ -2264,10 +2315,15 @@ export interface components {
             email: string;
             id: number;
             language: string;
+            last_login_at?: string | null;
             name: string;
             office_id?: number | null;
             regions?: string[];
             role: string;
+            /** @default false */
+            second_factor: boolean;
+            /** @default false */
+            waiting_for_password: boolean;
         };
         /** UserCreate */
         UserCreate: {
@@ -2279,7 +2335,7 @@ export interface components {
             language: "nl" | "en";
             name: string;
             office_id?: number | null;
-            password: string;
+            password?: string | null;
             regions?: string[];
             /** @enum {string} */
             role: "admin" | "organiser" | "regional_organiser" | "representative" | "caseworker" | "volunteer";
@@ -2628,6 +2684,57 @@ export interface operations {
             };
         };
     };
+    updateMyAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MyAccount"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     mfaStatus: {
         parameters: {
             query?: never;
@@ -2795,6 +2902,48 @@ export interface operations {
             };
             /** @description Not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setPasswordByLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordByLink"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6910,6 +7059,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    issuePasswordLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordLink"];
+                };
             };
             /** @description Bad request syntax or unsupported method */
             400: {

@@ -128,6 +128,7 @@ const nl = {
   action_user_create: "Medewerker aangemaakt",
   action_user_update: "Medewerker gewijzigd",
   action_user_read: "Medewerker bekeken",
+  action_user_password_link: "Uitnodigings- of herstellink gemaakt",
 };
 
 const en: typeof nl = {
@@ -259,6 +260,7 @@ const en: typeof nl = {
   action_user_create: "Created a staff member",
   action_user_update: "Changed a staff member",
   action_user_read: "Viewed staff members",
+  action_user_password_link: "Made an invitation or reset link",
 };
 
 export const people = { nl, en };
