@@ -18,6 +18,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def hash_field(password: str, key: str) -> str:
+    """:func:`hash_password` for a form: a weak password's error names the form's field."""
+    try:
+        return hash_password(password)
+    except Problem as exc:
+        exc.extra["errors"] = [{**e, "key": key} for e in exc.extra.get("errors") or []]
+        raise
+
+
 def verify(password_hash: str | None, password: str) -> bool:
     try:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None

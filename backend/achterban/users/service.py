@@ -346,12 +346,7 @@ async def do_issue_password_link(actor: Actor, user_id: int, base_url: str) -> P
 async def do_set_password_by_link(token: str, data: PasswordByLink, ip: str | None) -> None:
     """The user behind a link chooses their password; the link is spent by it."""
     user = await links.user_for(token)
-    try:
-        new_hash = passwords.hash_password(data.password)
-    except Problem as exc:  # name the field of this form
-        errors = exc.extra.get("errors") or []
-        exc.extra["errors"] = [{**e, "key": "password"} for e in errors]
-        raise
+    new_hash = passwords.hash_field(data.password, "password")
     actor = Actor(None, "password link", "public", frozenset(), ip=ip, via="link")
     async with db.transaction():
         await StaffUser.update({StaffUser.password_hash: new_hash}).where(StaffUser.id == user.id)

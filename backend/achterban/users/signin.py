@@ -301,12 +301,7 @@ async def do_change_password(actor: Actor, data: PasswordChange) -> None:
             errors=[{"key": "current_password", "message": "wrong password"}],
         )  # fmt: skip
     await throttle.give_back(keys)
-    try:
-        new_hash = passwords.hash_password(data.new_password)
-    except Problem as exc:  # name the field of this form
-        errors = exc.extra.get("errors") or []
-        exc.extra["errors"] = [{**e, "key": "new_password"} for e in errors]
-        raise
+    new_hash = passwords.hash_field(data.new_password, "new_password")
     async with db.transaction():
         await StaffUser.update({StaffUser.password_hash: new_hash}).where(StaffUser.id == user.id)
         await end_credentials(user.id, keep_session=actor.session_id)
