@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { BrowserRouter, Navigate, NavLink, Outlet, Route, Routes } from "react-router-dom";
+import { BrowserRouter, Link, Navigate, NavLink, Outlet, Route, Routes } from "react-router-dom";
 import { setApiLanguage } from "./api/client";
 import { label } from "./labels";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { initialLanguage, LanguageContext, useT, type Language } from "./i18n";
+import { AccountPage, SetPasswordPage } from "./pages/Account";
 import { AuditPage } from "./pages/Audit";
 import { CasePage } from "./pages/Case";
 import { CasesPage } from "./pages/Cases";
@@ -15,6 +16,7 @@ import { PeoplePage } from "./pages/People";
 import { PersonPage } from "./pages/Person";
 import { PreferencesPage } from "./pages/Preferences";
 import { NewPersonPage } from "./pages/PersonForm";
+import { UserPage, UsersPage } from "./pages/Users";
 import { SessionProvider, useSession } from "./session";
 
 export function App() {
@@ -41,6 +43,7 @@ export function App() {
           <Routes>
             <Route path="/login" element={<LoginPage />} />
             <Route path="/preferences/:token" element={<PreferencesPage />} />
+            <Route path="/set-password/:token" element={<SetPasswordPage />} />
             <Route element={<Shell />}>
               <Route index element={<OverviewPage />} />
               <Route path="people" element={<PeoplePage />} />
@@ -51,6 +54,9 @@ export function App() {
               <Route path="cases" element={<CasesPage />} />
               <Route path="cases/:caseId" element={<CasePage />} />
               <Route path="audit" element={<AuditPage />} />
+              <Route path="users" element={<UsersPage />} />
+              <Route path="users/:userId" element={<UserPage />} />
+              <Route path="account" element={<AccountPage />} />
             </Route>
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>
@@ -70,7 +76,9 @@ function Shell() {
       <header>
         <span className="brand">{t("appName")}</span>
         <span className="user">
-          <span data-testid="current-user">{session.user.name}</span>
+          <Link to="/account" data-testid="current-user" title={t("myAccount")}>
+            {session.user.name}
+          </Link>
           <span className="role">{label(t, "userRole", session.user.role)}</span>
         </span>
         <LanguageSwitch />
@@ -87,6 +95,7 @@ function Shell() {
         {can("people.write") && <NavLink to="/duplicates">{t("duplicates")}</NavLink>}
         {can("cases.read") && <NavLink to="/cases" end>{t("cases")}</NavLink>}
         {can("audit.read") && <NavLink to="/audit">{t("auditLog")}</NavLink>}
+        {can("users.read") && <NavLink to="/users">{t("staff")}</NavLink>}
       </nav>
       <main>
         <Outlet />

@@ -4,6 +4,7 @@ import { createContext, useCallback, useContext } from "react";
 import { casework } from "./messages/casework";
 import { login } from "./messages/login";
 import { people } from "./messages/people";
+import { users } from "./messages/users";
 
 export type Language = "nl" | "en";
 
@@ -515,8 +516,8 @@ const core_en: typeof core_nl = {
   exportXlsx: "Export (Excel)",
 };
 
-const nl = { ...core_nl, ...people.nl, ...casework.nl, ...login.nl };
-const en: typeof nl = { ...core_en, ...people.en, ...casework.en, ...login.en };
+const nl = { ...core_nl, ...people.nl, ...casework.nl, ...login.nl, ...users.nl };
+const en: typeof nl = { ...core_en, ...people.en, ...casework.en, ...login.en, ...users.en };
 
 export type Catalog = typeof nl;
 export type MessageKey = keyof Catalog;
