@@ -6,6 +6,7 @@ from pathlib import Path
 
 from achterban.platform.auth import SYSTEM
 from achterban.settings import get_settings
+from achterban.users import links
 from achterban.users import service as users
 from achterban.users.schemas import UserCreate
 from achterban.users.tables import StaffUser
@@ -53,9 +54,30 @@ async def seed() -> list[str]:
     listing = _write_sign_ins(office_logins)
     lines.append(
         f"Office staff (representatives and caseworkers, same password): {len(office_logins)} "
-        f"sign-ins, all listed in {listing} (an admin also sees them at GET /api/users)."
+        f"sign-ins, all listed in {listing} (an admin also sees them under Medewerkers, /users)."
     )
+    lines.append(await _invited())
     return lines
+
+
+INVITED = ("nieuw@achterban.example", "Nina Nieuw")
+
+
+async def _invited() -> str:
+    """One colleague invited but not yet signed in: their link, as an admin hands it over."""
+    email, name = INVITED
+    user = await StaffUser.objects().where(StaffUser.email == email).first()
+    if user is None:
+        created = await users.do_create_user(
+            SYSTEM, UserCreate(email=email, name=name, role="volunteer", language="nl")
+        )
+        user_id = created.id
+    elif user.password_hash != links.UNUSABLE:
+        return f"{name} ({email}) has set her password since her invitation."
+    else:
+        user_id = user.id
+    link = await users.do_issue_password_link(SYSTEM, user_id, "http://127.0.0.1:8000")
+    return f"{name} ({email}) is invited: she sets her password at {link.url}"
 
 
 def _write_sign_ins(office_logins: list[str]) -> Path:
