@@ -11,6 +11,7 @@ from typing import Any
 
 from achterban import personal
 from achterban.audit import service as audit
+from achterban.casework import scope as case_scope
 from achterban.exports import service as exports
 from achterban.people import personal as people
 from achterban.people.service import visible_row
@@ -37,9 +38,22 @@ async def access_export(actor: Actor, person_id: int) -> dict[str, Any]:
     export: dict[str, Any] = {"generated_at": datetime.now(UTC), "person": person}
     for part in personal.PERSON_DATA:
         export.update(await part.export(person_id))
+    export["cases"] = [_walled(actor, case) for case in export.get("cases", [])]
     export["record_access"] = await audit.about_person(person_id)
     await audit.record(actor, "person.subject_access", "person", person_id)
     return export
+
+
+WALLED = ("reference", "office", "status", "created_at")
+
+
+def _walled(actor: Actor, case: dict[str, Any]) -> dict[str, Any]:
+    """A case as this actor may hand it over: in full to its own office (and admins); to
+    party staff only that it exists and which office holds it, who answer for its contents
+    (the wall between office and party data, docs/architecture.md)."""
+    if case_scope.sees_contents(actor, case):
+        return case
+    return {**{k: case[k] for k in WALLED if k in case}, "contents": "held by the office"}
 
 
 async def _erase_everywhere(who: Identity) -> None:

@@ -48,13 +48,15 @@ async def entries_of(actor: Actor, person_id: int) -> tuple[list[TimelineEntry],
 
 
 async def visible_cases(actor: Actor, person_id: int) -> list[dict[str, Any]]:
-    """The person's cases this actor may see; none without ``cases.read``."""
+    """The person's cases whose contents this actor reads: their own office's (admins all).
+    Party staff who triage see routing, never a case on a person's page (the wall between
+    office and party data, docs/architecture.md)."""
     if not actor.has("cases.read"):
         return []
     query = Case.select(
         Case.id, Case.reference, Case.subject, Case.status, Case.topic, Case.created_at
     ).where(Case.person == person_id)
-    clause = await case_scope.visible_where(actor)
+    clause = case_scope.office_where(actor)
     if clause is not None:
         query = query.where(clause)
     return list(await query.order_by(Case.id))
