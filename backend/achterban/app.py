@@ -23,7 +23,7 @@ from achterban.audit.routes import AuditController
 from achterban.casework.routes import CaseController, submit_case
 from achterban.consent.routes import ConsentController, PreferencesController
 from achterban.dedupe.routes import DedupeController
-from achterban.districts.routes import DistrictController, OfficeController
+from achterban.districts.routes import DistrictController, JurisdictionController, OfficeController
 from achterban.donations.routes import DonationController
 from achterban.exports.routes import export_people
 from achterban.gdpr.routes import GdprController
@@ -59,6 +59,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     DedupeController,
     GdprController,
     DistrictController,
+    JurisdictionController,
     OfficeController,
     CaseController,
     submit_case,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from achterban import personal
 from achterban.casework import rules as casework_rules
+from achterban.casework import service as casework
 from achterban.dedupe import service as dedupe
 from achterban.districts import offices
 from achterban.districts import service as districts
@@ -28,5 +29,7 @@ def connect() -> None:
     users.OFFICE_DISTRICTS[:] = [districts.office_districts]
     # the topics a caseworker can specialise in
     offices.TOPICS[:] = [casework_rules.topics]
+    # an office with open cases is not deactivated before they are moved or closed
+    offices.OPEN_CASES[:] = [casework.open_references]
     # what a merge moves: every domain's part of a person
     dedupe.PERSON_DATA[:] = personal.PERSON_DATA

@@ -423,3 +423,11 @@ async def do_answer_group(actor: Actor, campaign_key: str, body: str, channel: s
 __all__ = [
     "cases_of_person", "now", "office_case", "read_case", "read_constituent", "visible_case",
 ]  # fmt: skip
+
+
+async def open_references(office_id: int) -> list[str]:
+    """The references of an office's open cases (before it can be deactivated)."""
+    rows = await CaseRow.select(CaseRow.reference).where(
+        (CaseRow.office == office_id) & CaseRow.status.is_in(list(rules.OPEN))
+    )
+    return [r["reference"] for r in rows]

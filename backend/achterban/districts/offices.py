@@ -1,8 +1,10 @@
-"""Offices, their staff and the caseworkers' topic specialisms."""
+"""Offices, their staff and the caseworkers' topic specialisms; set up by an admin."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Awaitable, Callable, Collection
+from datetime import date
+from typing import Any, Literal
 
 import msgspec
 
@@ -18,6 +20,13 @@ from achterban.users.tables import StaffUser
 # The topics a caseworker can specialise in are casework's (casework.rules.topics), and
 # casework sits above districts: the catalogue is handed down (wiring.py), not imported.
 TOPICS: list[Callable[[], Collection[str]]] = []
+# The references of an office's open cases (casework.service.open_references), likewise.
+OPEN_CASES: list[Callable[[int], Awaitable[list[str]]]] = []
+
+Kind = Literal["district", "capitol", "municipal", "branch"]
+# the chamber of an office's representative, by the kind of jurisdiction it serves
+CHAMBERS = {"municipality": "council", "congressional_district": "house", "state": "senate",
+            "province": "states", "country": "parliament"}  # fmt: skip
 
 
 class StaffRef(msgspec.Struct, kw_only=True):
@@ -35,6 +44,37 @@ class OfficeOut(msgspec.Struct, kw_only=True):
     representative: str
     district: str
     staff: list[StaffRef]
+    kind: str = "district"
+    active: bool = True
+    jurisdiction_name: str = ""
+    party: str = ""
+
+
+class OfficeCreate(Input):
+    """An office for a representative, a council group or a branch, serving one jurisdiction
+    (its code: ``NL-GM0034`` for Almere, ``US-NY-12`` for a House district)."""
+
+    name: str
+    jurisdiction: str
+    representative: str  # who the office serves: a member, or the council group's leader
+    kind: Kind = "municipal"
+    party: str = ""
+    address: str = ""
+    phone: str = ""
+
+
+class OfficeUpdate(Input):
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    kind: Kind | msgspec.UnsetType = msgspec.UNSET
+    address: str | msgspec.UnsetType = msgspec.UNSET
+    phone: str | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class JurisdictionOut(msgspec.Struct, kw_only=True):
+    code: str
+    name: str
+    kind: str
 
 
 class TopicAssignment(Input):
@@ -56,14 +96,14 @@ async def describe(actor: Actor, office_id: int) -> OfficeOut:
         rep = (
             await Representative.select().where(Representative.id == row["representative"]).first()
         )
-    district = ""
+    district = area_name = ""
     if rep:
         found = (
-            await Jurisdiction.select(Jurisdiction.code)
+            await Jurisdiction.select(Jurisdiction.code, Jurisdiction.name)
             .where(Jurisdiction.id == rep["jurisdiction"])
             .first()
         )
-        district = found["code"] if found else ""
+        district, area_name = (found["code"], found["name"]) if found else ("", "")
     topics: dict[int, list[str]] = {}
     for t in await CaseworkerTopic.select().where(CaseworkerTopic.office == office_id):
         topics.setdefault(t["user_id"], []).append(t["topic"])
@@ -72,10 +112,19 @@ async def describe(actor: Actor, office_id: int) -> OfficeOut:
     )
     return OfficeOut(
         id=row["id"], name=row["name"], address=row["address"], phone=row["phone"],
-        representative=rep["name"] if rep else "", district=district,
+        representative=rep["name"] if rep else "", district=district, kind=row["kind"],
+        active=bool(row["active"]), jurisdiction_name=area_name, party=rep["party"] if rep else "",
         staff=[StaffRef(id=s["id"], name=s["name"], role=s["role"],
                         topics=sorted(topics.get(s["id"], []))) for s in staff],
     )  # fmt: skip
+
+
+async def listed(actor: Actor) -> list[OfficeOut]:
+    """Every office for those who set offices up; otherwise :func:`staffed`."""
+    if not actor.has("offices.manage"):
+        return await staffed(actor)
+    rows = await Office.select(Office.id).order_by(Office.name)
+    return [await describe(actor, r["id"]) for r in rows]
 
 
 async def staffed(actor: Actor) -> list[OfficeOut]:
@@ -116,3 +165,92 @@ async def do_assign_topic(actor: Actor, office_id: int, data: TopicAssignment) -
             actor, "office.topic", "office", office_id, {"user": data.user_id, "topic": data.topic}
         )
     return await describe(actor, office_id)
+
+
+def _unknown_area(code: str) -> Problem:
+    return Problem(
+        400, _("No current jurisdiction has the code {code}."), kind="validation",
+        values={"code": code}, errors=[{"key": "jurisdiction", "message": "unknown code"}],
+    )  # fmt: skip
+
+
+async def do_create_office(actor: Actor, data: OfficeCreate) -> OfficeOut:
+    """A new office and the representative it serves, for a current jurisdiction."""
+    code = data.jurisdiction.strip()
+    today = date.today()
+    current = Jurisdiction.valid_to.is_null() | (Jurisdiction.valid_to >= today)
+    area = await Jurisdiction.select().where((Jurisdiction.code == code) & current).first()
+    if area is None:
+        raise _unknown_area(code)
+    if not data.name.strip() or not data.representative.strip():
+        raise Problem(400, _("An office needs a name and the representative it serves."),
+                      kind="validation", errors=[
+                          {"key": k, "message": "required"} for k in ("name", "representative")
+                          if not getattr(data, k).strip()])  # fmt: skip
+    async with db.transaction():
+        rep = Representative(
+            external_id=f"office:{code}:{today.isoformat()}"[:40], name=data.representative.strip(),
+            chamber=CHAMBERS.get(area["kind"], "council"), party=data.party.strip(),
+            jurisdiction=area["id"], valid_from=today,
+        )  # fmt: skip
+        await rep.save()
+        office = Office(
+            name=data.name.strip(), representative=rep.id, address=data.address.strip(),
+            phone=data.phone.strip(), kind=data.kind, active=1,
+        )  # fmt: skip
+        await office.save()
+        after = {"name": office.name, "kind": data.kind, "jurisdiction": code,
+                 "representative": rep.name, "party": rep.party}  # fmt: skip
+        await audit.record(actor, "office.create", "office", office.id, {"after": after})
+        db.after_commit(_map_changed)
+    return await describe(actor, int(office.id))
+
+
+async def do_update_office(actor: Actor, office_id: int, data: OfficeUpdate) -> OfficeOut:
+    """Change an office; deactivating one with open cases is refused, listing them."""
+    changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    async with db.transaction():
+        row = await _visible(actor, office_id)
+        if changes.get("active") is False and row["active"]:
+            if not OPEN_CASES:
+                raise RuntimeError("open cases are not wired (achterban.wiring.connect)")
+            open_cases = await OPEN_CASES[0](office_id)
+            if open_cases:
+                raise Problem(
+                    409, _("This office still has {count} open cases: move or close them first."),
+                    kind="conflict", values={"count": len(open_cases)}, open_cases=open_cases,
+                )  # fmt: skip
+        values: dict[Any, Any] = {}
+        for name, value in changes.items():
+            values[getattr(Office, name)] = int(value) if name == "active" else value
+        if values:
+            await Office.update(values).where(Office.id == office_id)
+        logged = {k: {"before": bool(row[k]) if k == "active" else row[k], "after": v}
+                  for k, v in changes.items()}  # fmt: skip
+        await audit.record(actor, "office.update", "office", office_id, logged)
+        db.after_commit(_map_changed)
+    return await describe(actor, office_id)
+
+
+async def _map_changed() -> None:
+    """Routing reads offices through the district map's cache: build it anew."""
+    from achterban.districts import loaders
+
+    loaders.invalidate()
+
+
+async def jurisdictions(q: str, kind: str | None, limit: int = 30) -> list[JurisdictionOut]:
+    """Current jurisdictions whose name or code starts a word of ``q`` (for a picker)."""
+    today = date.today()
+    query = Jurisdiction.select(Jurisdiction.code, Jurisdiction.name, Jurisdiction.kind).where(
+        Jurisdiction.valid_to.is_null() | (Jurisdiction.valid_to >= today)
+    )
+    if kind:
+        query = query.where(Jurisdiction.kind == kind)
+    if q.strip():
+        term = q.strip().replace("%", "").replace("_", "")
+        query = query.where(
+            Jurisdiction.name.ilike(f"{term}%") | Jurisdiction.code.ilike(f"%{term}%")
+        )
+    rows = await query.order_by(Jurisdiction.name).limit(limit)
+    return [JurisdictionOut(**r) for r in rows]

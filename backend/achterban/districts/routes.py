@@ -1,4 +1,4 @@
-from litestar import Controller, get, post
+from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -24,13 +24,48 @@ class DistrictController(Controller):
         return await service.resolve(address, country)
 
 
+class JurisdictionController(Controller):
+    path = "/api/jurisdictions"
+    tags = ["districts"]
+
+    @get(
+        "/", operation_id="listJurisdictions", opt=no_personal_data(),
+        guards=[requires("offices.manage")],
+        summary="Current jurisdictions by name or code (municipalities, districts…)",
+    )  # fmt: skip
+    async def list_jurisdictions(
+        self, q: FromQuery[str] = "", kind: FromQuery[str | None] = None
+    ) -> list[offices.JurisdictionOut]:
+        return await offices.jurisdictions(q, kind)
+
+
 class OfficeController(Controller):
     path = "/api/offices"
     tags = ["districts"]
 
     @get("/", operation_id="listOffices", opt=no_personal_data(), guards=[requires("cases.read")])
     async def list_offices(self, actor: NamedDependency[Actor]) -> list[offices.OfficeOut]:
-        return await offices.staffed(actor)
+        return await offices.listed(actor)
+
+    @post(
+        "/", operation_id="createOffice", opt=no_personal_data(),
+        guards=[requires("offices.manage")], summary="Set up an office for a jurisdiction",
+    )  # fmt: skip
+    async def create_office(
+        self, actor: NamedDependency[Actor], data: JSONBody[offices.OfficeCreate]
+    ) -> offices.OfficeOut:
+        return await offices.do_create_office(actor, data)
+
+    @patch(
+        "/{office_id:int}", operation_id="updateOffice", opt=no_personal_data(),
+        guards=[requires("offices.manage")],
+        summary="Change or deactivate an office (refused while it has open cases)",
+    )  # fmt: skip
+    async def update_office(
+        self, actor: NamedDependency[Actor], office_id: FromPath[int],
+        data: JSONBody[offices.OfficeUpdate],
+    ) -> offices.OfficeOut:  # fmt: skip
+        return await offices.do_update_office(actor, office_id, data)
 
     @get(
         "/{office_id:int}",

@@ -6,6 +6,7 @@ process from the current versions and dropped when a loader runs.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -22,6 +23,10 @@ from achterban.districts.tables import (
 )
 
 cache: dict[date, Index] = {}
+# another process (an admin's new office, a loaded map) changes what the map holds: a built
+# map is used for a minute at most, this process's own changes drop it at once
+MAP_SECONDS = 60.0
+_built_at: dict[date, float] = {}
 office_cache: dict[int, tuple[str, ...]] = {}
 
 
@@ -40,7 +45,7 @@ def _current(on: date) -> Any:
 
 async def index(on: date | None = None) -> Index:
     on = on or date.today()
-    if on in cache:
+    if on in cache and time.monotonic() - _built_at.get(on, 0.0) < MAP_SECONDS:
         return cache[on]
     built = Index()
     rows = await Jurisdiction.select().where(_current(on))
@@ -75,6 +80,7 @@ async def index(on: date | None = None) -> Index:
             ))  # fmt: skip
     cache.clear()
     cache[on] = built
+    _built_at[on] = time.monotonic()
     return built
 
 

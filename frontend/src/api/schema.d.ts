@@ -756,6 +756,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jurisdictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Current jurisdictions by name or code (municipalities, districts…) */
+        get: operations["listJurisdictions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mandates/{mandate_id}/cancel": {
         parameters: {
             query?: never;
@@ -834,7 +851,8 @@ export interface paths {
         /** ListOffices */
         get: operations["listOffices"];
         put?: never;
-        post?: never;
+        /** Set up an office for a jurisdiction */
+        post: operations["createOffice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -855,7 +873,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change or deactivate an office (refused while it has open cases) */
+        patch: operations["updateOffice"];
         trace?: never;
     };
     "/api/offices/{office_id}/topics": {
@@ -1817,6 +1836,12 @@ export interface components {
             items: components["schemas"]["Issue"][];
             total: number;
         };
+        /** JurisdictionOut */
+        JurisdictionOut: {
+            code: string;
+            kind: string;
+            name: string;
+        };
         /** LoginInput */
         LoginInput: {
             email: string;
@@ -1909,15 +1934,48 @@ export interface components {
             secret: string;
             token: components["schemas"]["Token"];
         };
+        /** OfficeCreate */
+        OfficeCreate: {
+            /** @default  */
+            address: string;
+            jurisdiction: string;
+            /**
+             * @default municipal
+             * @enum {string}
+             */
+            kind: "district" | "capitol" | "municipal" | "branch";
+            name: string;
+            /** @default  */
+            party: string;
+            /** @default  */
+            phone: string;
+            representative: string;
+        };
         /** OfficeOut */
         OfficeOut: {
+            /** @default true */
+            active: boolean;
             address: string;
             district: string;
             id: number;
+            /** @default  */
+            jurisdiction_name: string;
+            /** @default district */
+            kind: string;
             name: string;
+            /** @default  */
+            party: string;
             phone: string;
             representative: string;
             staff: components["schemas"]["StaffRef"][];
+        };
+        /** OfficeUpdate */
+        OfficeUpdate: {
+            active?: boolean;
+            address?: string;
+            kind?: "district" | "capitol" | "municipal" | "branch";
+            name?: string;
+            phone?: string;
         };
         /** PairInput */
         PairInput: {
@@ -4772,6 +4830,56 @@ export interface operations {
             };
         };
     };
+    listJurisdictions: {
+        parameters: {
+            query?: {
+                q?: string;
+                kind?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JurisdictionOut"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     cancelMandate: {
         parameters: {
             query?: never;
@@ -5050,6 +5158,57 @@ export interface operations {
             };
         };
     };
+    createOffice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfficeCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getOffice: {
         parameters: {
             query?: never;
@@ -5060,6 +5219,68 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficeOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateOffice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                office_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfficeUpdate"];
+            };
+        };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {
