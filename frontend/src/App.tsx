@@ -15,6 +15,7 @@ import { OverviewPage } from "./pages/Overview";
 import { PeoplePage } from "./pages/People";
 import { PersonPage } from "./pages/Person";
 import { PreferencesPage } from "./pages/Preferences";
+import { OfficePage, OfficesPage } from "./pages/Offices";
 import { NewPersonPage } from "./pages/PersonForm";
 import { UserPage, UsersPage } from "./pages/Users";
 import { SessionProvider, useSession } from "./session";
@@ -54,6 +55,8 @@ export function App() {
               <Route path="cases" element={<CasesPage />} />
               <Route path="cases/:caseId" element={<CasePage />} />
               <Route path="audit" element={<AuditPage />} />
+              <Route path="offices" element={<OfficesPage />} />
+              <Route path="offices/:officeId" element={<OfficePage />} />
               <Route path="users" element={<UsersPage />} />
               <Route path="users/:userId" element={<UserPage />} />
               <Route path="account" element={<AccountPage />} />
@@ -95,6 +98,7 @@ function Shell() {
         {can("people.write") && <NavLink to="/duplicates">{t("duplicates")}</NavLink>}
         {can("cases.read") && <NavLink to="/cases" end>{t("cases")}</NavLink>}
         {can("audit.read") && <NavLink to="/audit">{t("auditLog")}</NavLink>}
+        {can("offices.manage") && <NavLink to="/offices">{t("offices")}</NavLink>}
         {can("users.read") && <NavLink to="/users">{t("staff")}</NavLink>}
       </nav>
       <main>

@@ -30,6 +30,7 @@ export const FAMILIES = {
   language: "language_",
   action: "action_",
   objectType: "objectType_",
+  officeKind: "officeKind_",
 } as const;
 
 export type Family = keyof typeof FAMILIES;
@@ -57,6 +58,7 @@ export const SHOWN_ENUMS: Record<string, Family> = {
   "TimelineEntry.kind": "timeline",
   "MandateCreate.frequency": "frequency",
   "UserCreate.role": "userRole",
+  "OfficeCreate.kind": "officeKind",
   "PersonCreate.language": "language",
   "Transition.status": "caseStatus",
   "EventCreate.kind": "caseEvent",

@@ -29,15 +29,13 @@ def _case(**fields):
     }  # fmt: skip
 
 
-async def _council_office(admin_client) -> dict:
-    found = await admin_client.get(
-        "/api/jurisdictions", params={"q": "Almere", "kind": "municipality"}
-    )
+async def _council_office(admin_client, town: str = "Almere") -> dict:
+    found = await admin_client.get("/api/jurisdictions", params={"q": town, "kind": "municipality"})
     assert found.status_code == 200, found.text
-    almere = next(j for j in found.json() if j["name"] == "Almere")
+    area = next(j for j in found.json() if j["name"] == town)
     created = await admin_client.post("/api/offices", json={
-        "name": "Fractie Almere", "jurisdiction": almere["code"], "party": "Achterban",
-        "representative": "Fractie Almere", "address": ALMERE, "kind": "municipal",
+        "name": f"Fractie {town}", "jurisdiction": area["code"], "party": "Achterban",
+        "representative": f"Fractie {town}", "address": ALMERE, "kind": "municipal",
     })  # fmt: skip
     assert created.status_code == 201, created.text
     return created.json()
@@ -76,7 +74,7 @@ async def test_a_council_office_set_up_by_an_admin_receives_its_municipalitys_ca
 async def test_an_office_with_open_cases_is_not_deactivated_until_they_are_closed(
     app, maps, admin_client
 ):
-    office = await _council_office(admin_client)
+    office = await _council_office(admin_client, "Dronten")
     worker = await make_user("caseworker", office_id=office["id"])
     async with client_for(app) as anon:
         receipt = await anon.post("/api/public/cases", json=_case(email="ander@example.org"))

@@ -170,7 +170,8 @@ async def do_assign_topic(actor: Actor, office_id: int, data: TopicAssignment) -
 def _unknown_area(code: str) -> Problem:
     return Problem(
         400, _("No current jurisdiction has the code {code}."), kind="validation",
-        values={"code": code}, errors=[{"key": "jurisdiction", "message": "unknown code"}],
+        values={"code": code},
+        errors=[{"key": "jurisdiction", "message": _("Pick the area from the list.")}],
     )  # fmt: skip
 
 
@@ -182,11 +183,12 @@ async def do_create_office(actor: Actor, data: OfficeCreate) -> OfficeOut:
     area = await Jurisdiction.select().where((Jurisdiction.code == code) & current).first()
     if area is None:
         raise _unknown_area(code)
-    if not data.name.strip() or not data.representative.strip():
-        raise Problem(400, _("An office needs a name and the representative it serves."),
-                      kind="validation", errors=[
-                          {"key": k, "message": "required"} for k in ("name", "representative")
-                          if not getattr(data, k).strip()])  # fmt: skip
+    missing = [k for k in ("name", "representative") if not getattr(data, k).strip()]
+    if missing:
+        raise Problem(
+            400, _("An office needs a name and the representative it serves."), kind="validation",
+            errors=[{"key": k, "message": _("Fill this in.")} for k in missing],
+        )  # fmt: skip
     async with db.transaction():
         rep = Representative(
             external_id=f"office:{code}:{today.isoformat()}"[:40], name=data.representative.strip(),

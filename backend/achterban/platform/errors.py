@@ -129,13 +129,21 @@ def _validation_errors(exc: ValidationException, language: str) -> list[dict[str
 
 
 def handle_problem(request: Request[Any, Any, Any], exc: Problem) -> Response[dict[str, Any]]:
+    extra = exc.extra
+    if isinstance(extra.get("errors"), list):  # a field's message is a message id too
+        language = negotiate(request.headers.get("accept-language"))
+        extra = {**extra, "errors": [
+            {**e, "message": translate(e["message"], language)}
+            if isinstance(e, dict) and isinstance(e.get("message"), str) else e
+            for e in extra["errors"]
+        ]}  # fmt: skip
     return problem_response(
         request,
         exc.status,
         exc.detail,
         kind=exc.kind,
         headers=exc.headers,
-        extra=exc.extra,
+        extra=extra,
         values=exc.values,
     )
 

@@ -1,12 +1,13 @@
 // Staff accounts for user managers: the list, a new account (with its invitation link),
 // one account's role, scope and state, and the sign-in policy per role.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { cloneElement, useId, useState, type FormEvent, type ReactElement } from "react";
+import { useState, type FormEvent, type ReactElement } from "react";
 import { Link, useParams } from "react-router-dom";
 import { api } from "../api/client";
 import { fieldErrors } from "../api/people";
 import { unwrap } from "../api/query";
 import type { components } from "../api/schema";
+import { Field } from "../components/Field";
 import { ErrorMessage, QueryStatus } from "../components/QueryStatus";
 import { useFormat } from "../format";
 import { useT, type T } from "../i18n";
@@ -31,29 +32,13 @@ function useOffices() {
   return useQuery({ queryKey: OFFICES_KEY, queryFn: () => unwrap(api.GET("/api/offices")) });
 }
 
-/** A labelled field showing the API's message for it, tied to the input for screen readers. */
+/** ``field(key, text, input, help)``: a Field showing the API's message for ``key``. */
 function useField(errors: Record<string, string>) {
-  const formId = useId();
-  return (key: string, text: string, input: ReactElement<Record<string, unknown>>, help?: string) => {
-    const errorId = `${formId}-${key}-error`;
-    const helpId = `${formId}-${key}-help`;
-    const described = [help ? helpId : "", errors[key] ? errorId : ""].filter(Boolean).join(" ");
-    return (
-      <label>
-        {text}
-        {cloneElement(input, {
-          ...(described ? { "aria-describedby": described } : {}),
-          ...(errors[key] ? { "aria-invalid": true } : {}),
-        })}
-        {help && <small id={helpId}>{help}</small>}
-        {errors[key] && (
-          <small className="error" id={errorId}>
-            {errors[key]}
-          </small>
-        )}
-      </label>
-    );
-  };
+  return (key: string, text: string, input: ReactElement<Record<string, unknown>>, help?: string) => (
+    <Field text={text} error={errors[key]} help={help}>
+      {input}
+    </Field>
+  );
 }
 
 /** The link to hand over, with a button that copies it. */

@@ -1,0 +1,328 @@
+// Offices for an admin: the list, a new office for an area (with whom it serves), and one
+// office: its details, its staff and their topics, and deactivating it.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router-dom";
+import { api } from "../api/client";
+import { fieldErrors } from "../api/people";
+import { ApiError, unwrap } from "../api/query";
+import type { components } from "../api/schema";
+import { Field } from "../components/Field";
+import { ErrorMessage, QueryStatus } from "../components/QueryStatus";
+import { useT } from "../i18n";
+import { label, SHOWN_CODES } from "../labels";
+import { useSession } from "../session";
+
+type Office = components["schemas"]["OfficeOut"];
+type Kind = components["schemas"]["OfficeCreate"]["kind"];
+
+const KINDS: Kind[] = ["municipal", "district", "capitol", "branch"];
+export const OFFICES_KEY = ["offices"] as const;
+
+export function OfficesPage() {
+  const t = useT();
+  const offices = useQuery({ queryKey: OFFICES_KEY, queryFn: () => unwrap(api.GET("/api/offices")) });
+  const { can } = useSession();
+  return (
+    <section>
+      <h1>{t("offices")}</h1>
+      <p>{t("officesHelp")}</p>
+      <QueryStatus isPending={offices.isPending} error={offices.error} />
+      {offices.data && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("officeName")}</th>
+              <th scope="col">{t("officeKind")}</th>
+              <th scope="col">{t("officeArea")}</th>
+              <th scope="col">{t("officeRepresentative")}</th>
+              <th scope="col">{t("staff")}</th>
+              <th scope="col">{t("status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {offices.data.map((o) => (
+              <tr key={o.id}>
+                <td>
+                  <Link to={`/offices/${o.id}`}>{o.name}</Link>
+                </td>
+                <td>{label(t, "officeKind", o.kind ?? "district")}</td>
+                <td>{o.jurisdiction_name || o.district || "–"}</td>
+                <td>
+                  {o.representative || "–"}
+                  {o.party ? ` (${o.party})` : ""}
+                </td>
+                <td>{o.staff.length}</td>
+                <td>{o.active === false ? t("accountInactive") : t("accountActive")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {can("offices.manage") && <NewOffice />}
+    </section>
+  );
+}
+
+function NewOffice() {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const listId = useId();
+  const [name, setName] = useState("");
+  const [kind, setKind] = useState<Kind>("municipal");
+  const [area, setArea] = useState("");
+  const [representative, setRepresentative] = useState("");
+  const [party, setParty] = useState("");
+  const [address, setAddress] = useState("");
+  const [phone, setPhone] = useState("");
+  const kindOfArea = kind === "municipal" || kind === "branch" ? "municipality" : undefined;
+  const areas = useQuery({
+    queryKey: ["jurisdictions", area, kindOfArea],
+    queryFn: () =>
+      unwrap(api.GET("/api/jurisdictions", { params: { query: { q: area, kind: kindOfArea ?? null } } })),
+    enabled: area.trim().length >= 2,
+    placeholderData: keepPreviousData,
+    staleTime: 300_000,
+  });
+  // a name picked from the list stands for its code; a typed code is taken as it is
+  const code = areas.data?.find((a) => a.name === area || a.code === area)?.code ?? area;
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/api/offices", {
+          body: { name, kind, jurisdiction: code, representative, party, address, phone },
+        }),
+      ),
+    onSuccess: () => {
+      setName("");
+      setArea("");
+      setRepresentative("");
+      setParty("");
+      setAddress("");
+      setPhone("");
+      return queryClient.invalidateQueries({ queryKey: OFFICES_KEY });
+    },
+  });
+  const errors = fieldErrors(create.error);
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    create.mutate();
+  }
+  return (
+    <section aria-labelledby="new-office">
+      <h2 id="new-office">{t("newOffice")}</h2>
+      <form onSubmit={submit} aria-labelledby="new-office" className="person-form">
+        <Field text={t("officeName")} error={errors.name}>
+          <input required value={name} onChange={(e) => setName(e.target.value)} />
+        </Field>
+        <Field text={t("officeKind")}>
+          <select value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {label(t, "officeKind", k)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field text={t("officeArea")} error={errors.jurisdiction} help={t("officeAreaHelp")}>
+          <input required list={listId} value={area} onChange={(e) => setArea(e.target.value)} autoComplete="off" />
+        </Field>
+        <datalist id={listId}>
+          {areas.data?.map((a) => (
+            <option key={a.code} value={a.name}>
+              {a.code}
+            </option>
+          ))}
+        </datalist>
+        <Field text={t("officeRepresentative")} error={errors.representative}>
+          <input required value={representative} onChange={(e) => setRepresentative(e.target.value)} />
+        </Field>
+        <Field text={t("officeParty")}>
+          <input value={party} onChange={(e) => setParty(e.target.value)} />
+        </Field>
+        <Field text={t("officeAddress")}>
+          <input value={address} onChange={(e) => setAddress(e.target.value)} />
+        </Field>
+        <Field text={t("officePhone")}>
+          <input value={phone} onChange={(e) => setPhone(e.target.value)} />
+        </Field>
+        <div className="actions">
+          <button type="submit" disabled={create.isPending}>
+            {t("createOffice")}
+          </button>
+        </div>
+      </form>
+      <ErrorMessage error={create.error} fallback="saveFailed" />
+      {create.data && <p role="status">{t("officeCreated", { name: create.data.name })}</p>}
+    </section>
+  );
+}
+
+export function OfficePage() {
+  const t = useT();
+  const officeId = Number(useParams().officeId);
+  const office = useQuery({
+    queryKey: [...OFFICES_KEY, officeId],
+    queryFn: () => unwrap(api.GET("/api/offices/{office_id}", { params: { path: { office_id: officeId } } })),
+  });
+  return (
+    <section>
+      <p>
+        <Link to="/offices">{t("backToOffices")}</Link>
+      </p>
+      {office.error ? (
+        <ErrorMessage error={office.error} fallback="noSuchOffice" />
+      ) : office.isPending ? (
+        <p className="loading">{t("loading")}</p>
+      ) : (
+        <OfficeDetail key={JSON.stringify(office.data)} office={office.data} />
+      )}
+    </section>
+  );
+}
+
+function OfficeDetail({ office }: { office: Office }) {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const { can } = useSession();
+  const [name, setName] = useState(office.name);
+  const [address, setAddress] = useState(office.address);
+  const [phone, setPhone] = useState(office.phone);
+  const path = { params: { path: { office_id: office.id } } };
+  const refresh = () => queryClient.invalidateQueries({ queryKey: OFFICES_KEY });
+  const save = useMutation({
+    mutationFn: (body: components["schemas"]["OfficeUpdate"]) =>
+      unwrap(api.PATCH("/api/offices/{office_id}", { ...path, body })),
+    onSuccess: refresh,
+  });
+  const topic = useMutation({
+    mutationFn: (body: { user_id: number; topic: string }) =>
+      unwrap(api.POST("/api/offices/{office_id}/topics", { ...path, body })),
+    onSuccess: refresh,
+  });
+  const openCases =
+    save.error instanceof ApiError && save.error.status === 409
+      ? ((save.error.problem as { open_cases?: string[] }).open_cases ?? [])
+      : [];
+  const manage = can("offices.manage");
+  return (
+    <>
+      <h1>{office.name}</h1>
+      <dl>
+        <dt>{t("officeKind")}</dt>
+        <dd>{label(t, "officeKind", office.kind ?? "district")}</dd>
+        <dt>{t("officeArea")}</dt>
+        <dd>
+          {office.jurisdiction_name || "–"} {office.district && <code>{office.district}</code>}
+        </dd>
+        <dt>{t("officeRepresentative")}</dt>
+        <dd>
+          {office.representative || "–"}
+          {office.party ? ` (${office.party})` : ""}
+        </dd>
+        <dt>{t("status")}</dt>
+        <dd>{office.active === false ? t("accountInactive") : t("accountActive")}</dd>
+      </dl>
+      {manage && (
+        <form
+          className="person-form"
+          aria-label={office.name}
+          onSubmit={(e) => {
+            e.preventDefault();
+            save.mutate({ name, address, phone });
+          }}
+        >
+          <Field text={t("officeName")}>
+            <input required value={name} onChange={(e) => setName(e.target.value)} />
+          </Field>
+          <Field text={t("officeAddress")}>
+            <input value={address} onChange={(e) => setAddress(e.target.value)} />
+          </Field>
+          <Field text={t("officePhone")}>
+            <input value={phone} onChange={(e) => setPhone(e.target.value)} />
+          </Field>
+          <div className="actions">
+            <button type="submit" disabled={save.isPending}>
+              {t("save")}
+            </button>
+            {office.active === false ? (
+              <button type="button" onClick={() => save.mutate({ active: true })}>
+                {t("officeActivate")}
+              </button>
+            ) : (
+              <button
+                type="button"
+                className="danger"
+                onClick={() => {
+                  if (window.confirm(t("officeDeactivateConfirm", { name: office.name }))) save.mutate({ active: false });
+                }}
+              >
+                {t("officeDeactivate")}
+              </button>
+            )}
+          </div>
+        </form>
+      )}
+      <ErrorMessage error={save.error ?? topic.error} fallback="saveFailed" />
+      {openCases.length > 0 && (
+        <p className="error">
+          {t("officeOpenCases", { references: "" })}
+          {openCases.map((ref, i) => (
+            <span key={ref}>
+              {i > 0 && ", "}
+              <Link to={`/cases?q=${encodeURIComponent(ref)}`}>{ref}</Link>
+            </span>
+          ))}
+        </p>
+      )}
+      <h2>{t("officeStaff")}</h2>
+      {office.staff.length === 0 && <p>{t("officeNoStaff")}</p>}
+      {office.staff.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("accountName")}</th>
+              <th scope="col">{t("accountRole")}</th>
+              <th scope="col">{t("officeTopics")}</th>
+              {manage && <th scope="col">{t("assignTopic")}</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {office.staff.map((s) => (
+              <tr key={s.id}>
+                <td>{can("users.read") ? <Link to={`/users/${s.id}`}>{s.name}</Link> : s.name}</td>
+                <td>{label(t, "userRole", s.role)}</td>
+                <td>{s.topics.map((code) => label(t, "topic", code)).join(", ") || "–"}</td>
+                {manage && (
+                  <td>
+                    <TopicPicker name={s.name} onPick={(code) => topic.mutate({ user_id: s.id, topic: code })} />
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function TopicPicker({ name, onPick }: { name: string; onPick: (topic: string) => void }) {
+  const t = useT();
+  return (
+    <select
+      aria-label={`${t("assignTopic")}: ${name}`}
+      value=""
+      onChange={(e) => {
+        if (e.target.value) onPick(e.target.value);
+      }}
+    >
+      <option value="">{t("assignTopic")}…</option>
+      {(SHOWN_CODES.topic ?? []).map((code) => (
+        <option key={code} value={code}>
+          {label(t, "topic", code)}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,94 @@
+"""An admin sets up a Dutch council office in the SPA, gives it a caseworker with a topic, and
+a constituent's case from that municipality lands with that caseworker (Chromium, in Dutch)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from achterban.districts import loaders
+from tests.frontend.browser import CHROMIUM_ARGS, api_client, assert_accessible
+from tests.frontend.test_people_settle import _dutch_only
+from tests.frontend.test_staff_pages import _sign_in_nl
+
+LELYSTAD = "Stadhuisplein 2, 8232 ZX Lelystad"
+
+
+@pytest.fixture(scope="module")
+async def maps(app):
+    await loaders.load_nl_pc4()
+
+
+@pytest.mark.browser
+def test_an_admin_sets_up_a_council_office_whose_caseworker_gets_the_case(
+    live_server, staff_user, maps
+):
+    worker_email = f"wonen.{uuid.uuid4().hex[:6]}@test.achterban.example"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        page = browser.new_context(locale="nl-NL").new_page()
+        _sign_in_nl(page, live_server, staff_user.email, staff_user.password)
+        nav = page.get_by_role("navigation")
+        nav.get_by_role("link", name="Kantoren").click()
+        expect(page.get_by_role("heading", name="Kantoren", exact=True)).to_be_visible()
+        form = page.get_by_role("form", name="Nieuw kantoor")
+        form.get_by_label("Naam van het kantoor").fill("Fractie Lelystad")
+        form.get_by_label("Soort").select_option("municipal")
+        form.get_by_label("Gebied").fill("Lelystad")
+        form.get_by_label("Voor wie (volksvertegenwoordiger of fractie)").fill("Fractie Lelystad")
+        form.get_by_label("Partij").fill("Achterban")
+        expect(page.locator("datalist option[value='Lelystad']")).to_have_count(1)  # as one types
+        form.get_by_role("button", name="Kantoor aanmaken").click()
+        expect(page.get_by_role("status")).to_have_text("Kantoor Fractie Lelystad aangemaakt.")
+        row = page.get_by_role("row").filter(has_text="Fractie Lelystad").first
+        expect(row).to_contain_text("Gemeenteraadsfractie")
+        expect(row).to_contain_text("Lelystad")
+        _dutch_only(page)
+        assert_accessible(page)
+
+        nav.get_by_role("link", name="Medewerkers").click()
+        account = page.get_by_role("form", name="Nieuw account")
+        account.get_by_label("Naam").fill("Wendy Wonen")
+        account.get_by_label("E-mailadres").fill(worker_email)
+        account.get_by_label("Rol").select_option("caseworker")
+        account.get_by_label("Kantoor").select_option(label="Fractie Lelystad")
+        account.get_by_role("button", name="Account aanmaken").click()
+        expect(page.get_by_role("status").filter(has_text="Wendy Wonen")).to_be_visible()
+
+        nav.get_by_role("link", name="Kantoren").click()
+        page.get_by_role("link", name="Fractie Lelystad").first.click()
+        expect(page.get_by_role("heading", name="Fractie Lelystad")).to_be_visible()
+        page.get_by_label("Thema toewijzen: Wendy Wonen").select_option("housing")
+        expect(page.get_by_role("row").filter(has_text="Wendy Wonen")).to_contain_text("Wonen")
+        assert_accessible(page)
+
+        # a resident of Lelystad sends a case: it lands with Wendy
+        receipt = httpx.post(live_server + "/api/public/cases", json={
+            "name": "Zeger Zandstra", "email": f"zeger.{uuid.uuid4().hex[:4]}@example.org",
+            "subject": "Schimmel in mijn huurwoning", "description": "Al maanden",
+            "topic": "housing", "address": LELYSTAD, "follow_up_consent": True,
+        })  # fmt: skip
+        assert receipt.status_code == 202, receipt.text
+        reference = receipt.json()["reference"]
+        with api_client(live_server, staff_user.email, staff_user.password) as client:
+            cases = client.get("/api/cases", params={"view": "all", "q": reference}).json()
+            office = next(
+                o for o in client.get("/api/offices").json() if o["name"] == "Fractie Lelystad"
+            )
+        found = [c for c in cases["items"] if c["reference"] == reference]
+        assert found and found[0]["office_id"] == office["id"], cases
+        assert found[0]["assignee_name"] == "Wendy Wonen", found[0]
+
+        # the office with an open case is not deactivated
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.get_by_role("button", name="Kantoor deactiveren").click()
+        expect(page.get_by_text(re.compile(r"Eerst verplaatsen of sluiten"))).to_contain_text(
+            reference
+        )
+        browser.close()
