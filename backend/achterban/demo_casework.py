@@ -4,15 +4,15 @@ specialisms, and cases in every state of the lifecycle (one in triage, one overd
 from __future__ import annotations
 
 import csv
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from achterban.casework import service as cases
 from achterban.casework.schemas import CaseCreate
 from achterban.casework.tables import Case
-from achterban.districts import loaders
+from achterban.districts import loaders, offices
 from achterban.districts.service import index
-from achterban.districts.tables import CaseworkerTopic, Jurisdiction, Office, Representative
+from achterban.districts.tables import Jurisdiction, Office, Representative
 from achterban.platform.auth import SYSTEM
 from achterban.users import service as users
 from achterban.users.schemas import UserCreate
@@ -24,6 +24,7 @@ NL_COUNCILS = [
     ("NL-GM-groningen", "Gemeenteraadsfractie Groningen"),
     ("NL-GM-assen", "Gemeenteraadsfractie Assen"),
     ("NL-GM-leeuwarden", "Gemeenteraadsfractie Leeuwarden"),
+    ("NL-GM-almere", "Gemeenteraadsfractie Almere"),
 ]
 
 
@@ -54,7 +55,9 @@ async def _staff(office_id: int, slug: str, topics: list[str]) -> list[str]:
                 ),
             )
             if topic:
-                await CaseworkerTopic(office=office_id, user_id=user.id, topic=topic).save()
+                await offices.do_assign_topic(
+                    SYSTEM, office_id, offices.TopicAssignment(user_id=user.id, topic=topic)
+                )
         made.append(email)
     return made
 
@@ -80,27 +83,16 @@ async def seed_offices() -> list[str]:
         logins += await _staff(
             office["id"], code.lower().replace("us-", ""), ["housing", "benefits"]
         )
-    for code, name in NL_COUNCILS:
-        jurisdiction = await _one(
-            Jurisdiction.select(Jurisdiction.id).where(Jurisdiction.code == code)
-        )
-        council = await Representative.select().where(Representative.external_id == code).first()
-        if council is None:
-            rep_row = Representative(
-                external_id=code,
-                name=name,
-                chamber="council",
-                jurisdiction=jurisdiction["id"],
-                valid_from=date(2026, 1, 1),
-            )
-            await rep_row.save()
-            office_row = Office(name=name, representative=rep_row.id, kind="municipal")
-            await office_row.save()
-            office_id = office_row.id
+    for code, name in NL_COUNCILS:  # set up as an admin does it in the SPA (offices.py)
+        existing = await Office.select(Office.id).where(Office.name == name).first()
+        if existing is None:
+            created = await offices.do_create_office(SYSTEM, offices.OfficeCreate(
+                name=name, jurisdiction=code, representative=name, kind="municipal",
+                party="Achterban",
+            ))  # fmt: skip
+            office_id = created.id
         else:
-            office_id = (
-                await _one(Office.select(Office.id).where(Office.representative == council["id"]))
-            )["id"]
+            office_id = existing["id"]
         logins += await _staff(office_id, code.split("-")[-1], ["housing", "benefits"])
     loaders.invalidate()
     await index()
