@@ -38,15 +38,20 @@ def slug(name: str) -> str:
 class Versioned:
     """Jurisdictions of one load: reuse a row of the same version, close older versions."""
 
-    def __init__(self, valid_from: date, source: str) -> None:
+    def __init__(self, valid_from: date, source: str, *, reuse_current: bool = False) -> None:
         self.valid_from, self.source = valid_from, source
         self.ids: dict[str, int] = {}
+        # a parliament is not a map: its seats are the areas already current on its date
+        self.reuse_current = reuse_current
 
     async def get(self, code: str, name: str, kind: str, parent: str | None = None) -> int:
         if code in self.ids:
             return self.ids[code]
         rows = await Jurisdiction.select().where(Jurisdiction.code == code)
         same = [r for r in rows if r["valid_from"] == self.valid_from]
+        if self.reuse_current and not same:
+            on = self.valid_from
+            same = [r for r in rows if r["valid_from"] <= on and (r["valid_to"] or on) >= on]
         if same:
             self.ids[code] = same[0]["id"]
             return self.ids[code]
@@ -104,8 +109,9 @@ async def load_us_legislators(
         o["id"]["bioguide"]: o.get("offices", [])
         for o in yaml.load(offices.read_text(), Loader=Loader)
     }
-    versions = Versioned(valid_from, f"legislators:{current.name}")
+    versions = Versioned(valid_from, f"legislators:{current.name}", reuse_current=True)
     added = 0
+    serving: set[str] = set()
     async with db.transaction():
         await versions.get("US", "United States", "country")
         for person in people:
@@ -120,10 +126,9 @@ async def load_us_legislators(
                 await versions.get(code, f"{state} {'at-large' if district == 0 else district}",
                                    "congressional_district", f"US-{state}")  # fmt: skip
             bioguide = person["id"]["bioguide"]
-            if await Representative.exists().where(
-                (Representative.external_id == bioguide) & (Representative.valid_from == valid_from)
-            ):
-                continue
+            serving.add(bioguide)
+            if await _still_serving(bioguide, chamber, versions.ids[code], valid_from):
+                continue  # re-elected to the same seat: the same row, its offices and staff
             name = (
                 person["name"].get("official_full")
                 or f"{person['name']['first']} {person['name']['last']}"
@@ -149,8 +154,47 @@ async def load_us_legislators(
                     name=f"{name} — {office.get('city', '')}", representative=rep.id,
                     address=address, phone=office.get("phone", ""), kind="district",
                 ).save()  # fmt: skip
+        await _end_terms(serving, {p["terms"][-1]["state"] for p in people}, valid_from)
     invalidate()
     return added
+
+
+async def _still_serving(bioguide: str, chamber: str, seat: int, on: date) -> bool:
+    """Does ``bioguide`` hold this seat already on ``on``? Else their open term (another
+    seat, another chamber) ends the day before."""
+    rows = await Representative.select().where(
+        (Representative.external_id == bioguide) & (Representative.valid_from <= on)
+        & (Representative.valid_to.is_null() | (Representative.valid_to >= on))
+    )  # fmt: skip
+    seat_code = await _code(seat)
+    for row in rows:
+        if row["chamber"] == chamber and await _code(row["jurisdiction"]) == seat_code:
+            return True
+        await Representative.update({Representative.valid_to: on - timedelta(days=1)}).where(
+            Representative.id == row["id"]
+        )
+    return False
+
+
+async def _code(jurisdiction_id: int) -> str:
+    row = await Jurisdiction.select(Jurisdiction.code).where(Jurisdiction.id == jurisdiction_id)
+    return str(row[0]["code"]) if row else ""
+
+
+async def _end_terms(serving: set[str], states: set[str], on: date) -> None:
+    """Members of Congress of these states missing from the new file leave on its date."""
+    rows = await Representative.select(
+        Representative.id, Representative.external_id, Representative.jurisdiction
+    ).where(
+        Representative.chamber.is_in(["house", "senate"]) & (Representative.valid_from < on)
+        & (Representative.valid_to.is_null() | (Representative.valid_to >= on))
+    )  # fmt: skip
+    for row in rows:
+        state = (await _code(row["jurisdiction"])).split("-")[1:2]
+        if row["external_id"] not in serving and state and state[0] in states:
+            await Representative.update({Representative.valid_to: on - timedelta(days=1)}).where(
+                Representative.id == row["id"]
+            )
 
 
 async def load_nl_pc4(path: Path = NL_PC4, valid_from: date = date(2026, 1, 1)) -> int:
