@@ -15,7 +15,7 @@ import { OverviewPage } from "./pages/Overview";
 import { PeoplePage } from "./pages/People";
 import { PersonPage } from "./pages/Person";
 import { PreferencesPage } from "./pages/Preferences";
-import { OfficePage, OfficesPage } from "./pages/Offices";
+import { AreaDataPage, OfficePage, OfficesPage } from "./pages/Offices";
 import { NewPersonPage } from "./pages/PersonForm";
 import { UserPage, UsersPage } from "./pages/Users";
 import { SessionProvider, useSession } from "./session";
@@ -57,6 +57,7 @@ export function App() {
               <Route path="audit" element={<AuditPage />} />
               <Route path="offices" element={<OfficesPage />} />
               <Route path="offices/:officeId" element={<OfficePage />} />
+              <Route path="areas" element={<AreaDataPage />} />
               <Route path="users" element={<UsersPage />} />
               <Route path="users/:userId" element={<UserPage />} />
               <Route path="account" element={<AccountPage />} />
@@ -99,6 +100,7 @@ function Shell() {
         {can("cases.read") && <NavLink to="/cases" end>{t("cases")}</NavLink>}
         {can("audit.read") && <NavLink to="/audit">{t("auditLog")}</NavLink>}
         {can("offices.manage") && <NavLink to="/offices">{t("offices")}</NavLink>}
+        {can("offices.manage") && <NavLink to="/areas">{t("areaData")}</NavLink>}
         {can("users.read") && <NavLink to="/users">{t("staff")}</NavLink>}
       </nav>
       <main>

@@ -31,6 +31,7 @@ export const FAMILIES = {
   action: "action_",
   objectType: "objectType_",
   officeKind: "officeKind_",
+  dataKind: "dataKind_", // a kind of area, or a parliament's chamber
 } as const;
 
 export type Family = keyof typeof FAMILIES;
@@ -78,6 +79,8 @@ export const SHOWN_CODES: Partial<Record<Family, readonly string[]>> = {
   job: ["queued", "running", "retrying", "done", "failed"],
   health: ["ok", "unavailable", "not configured", "degraded"],
   topic: ["housing", "benefits", "immigration", "health", "roads", "safety", "environment", "other"],
+  dataKind: ["country", "state", "province", "congressional_district", "municipality", "house", "senate",
+    "council", "states", "parliament"],
   objectType: ["person", "people", "case", "staff_user", "import", "office", "household"],
 };
 

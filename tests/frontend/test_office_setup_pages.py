@@ -92,3 +92,24 @@ def test_an_admin_sets_up_a_council_office_whose_caseworker_gets_the_case(
             reference
         )
         browser.close()
+
+
+@pytest.mark.browser
+def test_the_area_data_page_lists_what_is_loaded_and_what_is_current(live_server, staff_user, maps):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        page = browser.new_context(locale="nl-NL").new_page()
+        _sign_in_nl(page, live_server, staff_user.email, staff_user.password)
+        page.get_by_role("navigation").get_by_role(
+            "link", name="Gebieden en volksvertegenwoordigers"
+        ).click()
+        municipalities = (
+            page.get_by_role("row").filter(has_text="pc4_gemeente.csv").filter(has_text="Gemeente")
+        )
+        expect(municipalities.first).to_contain_text("1 jan 2026")
+        expect(municipalities.first.get_by_role("cell").last).to_have_text("ja")
+        _dutch_only(page)
+        assert_accessible(page)
+        browser.close()

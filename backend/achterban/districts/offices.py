@@ -256,3 +256,36 @@ async def jurisdictions(q: str, kind: str | None, limit: int = 30) -> list[Juris
         )
     rows = await query.order_by(Jurisdiction.name).limit(limit)
     return [JurisdictionOut(**r) for r in rows]
+
+
+class DataVersion(msgspec.Struct, kw_only=True):
+    """One loaded version of a map or a parliament: what, from which file, from when."""
+
+    what: str  # a kind of area (municipality, congressional_district…) or a chamber
+    source: str
+    valid_from: date
+    valid_to: date | None
+    count: int
+    current: bool
+
+
+async def data_versions(on: date | None = None) -> list[DataVersion]:
+    """Every loaded map version and parliament, newest first, and which is current."""
+    on = on or date.today()
+    found: dict[tuple[str, str, date, date | None], int] = {}
+    for r in await Jurisdiction.select(
+        Jurisdiction.kind, Jurisdiction.source, Jurisdiction.valid_from, Jurisdiction.valid_to
+    ):
+        key = (r["kind"], r["source"], r["valid_from"], r["valid_to"])
+        found[key] = found.get(key, 0) + 1
+    for r in await Representative.select(
+        Representative.chamber, Representative.valid_from, Representative.valid_to
+    ):
+        key = (r["chamber"], "", r["valid_from"], r["valid_to"])
+        found[key] = found.get(key, 0) + 1
+    versions = [
+        DataVersion(what=what, source=source, valid_from=start, valid_to=end, count=count,
+                    current=start <= on and (end is None or end >= on))
+        for (what, source, start, end), count in found.items()
+    ]  # fmt: skip
+    return sorted(versions, key=lambda v: (v.what, v.valid_from), reverse=True)

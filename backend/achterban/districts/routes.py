@@ -38,6 +38,14 @@ class JurisdictionController(Controller):
     ) -> list[offices.JurisdictionOut]:
         return await offices.jurisdictions(q, kind)
 
+    @get(
+        "/versions", operation_id="listDataVersions", opt=no_personal_data(),
+        guards=[requires("offices.manage")],
+        summary="The loaded maps and parliaments: sources, dates, counts, which is current",
+    )  # fmt: skip
+    async def list_versions(self) -> list[offices.DataVersion]:
+        return await offices.data_versions()
+
 
 class OfficeController(Controller):
     path = "/api/offices"

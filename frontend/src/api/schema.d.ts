@@ -773,6 +773,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jurisdictions/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The loaded maps and parliaments: sources, dates, counts, which is current */
+        get: operations["listDataVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mandates/{mandate_id}/cancel": {
         parameters: {
             query?: never;
@@ -1659,6 +1676,16 @@ export interface components {
             status: string;
             subject: string;
             topic: string;
+        };
+        /** DataVersion */
+        DataVersion: {
+            count: number;
+            current: boolean;
+            source: string;
+            /** Format: date */
+            valid_from: string;
+            valid_to: string | null;
+            what: string;
         };
         /** Donation */
         Donation: {
@@ -4858,6 +4885,44 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDataVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataVersion"][];
                 };
             };
             /** @description Not signed in */

@@ -9,6 +9,7 @@ import { ApiError, unwrap } from "../api/query";
 import type { components } from "../api/schema";
 import { Field } from "../components/Field";
 import { ErrorMessage, QueryStatus } from "../components/QueryStatus";
+import { useFormat } from "../format";
 import { useT } from "../i18n";
 import { label, SHOWN_CODES } from "../labels";
 import { useSession } from "../session";
@@ -324,5 +325,47 @@ function TopicPicker({ name, onPick }: { name: string; onPick: (topic: string) =
         </option>
       ))}
     </select>
+  );
+}
+
+export function AreaDataPage() {
+  const t = useT();
+  const format = useFormat();
+  const versions = useQuery({
+    queryKey: ["data-versions"],
+    queryFn: () => unwrap(api.GET("/api/jurisdictions/versions")),
+  });
+  return (
+    <section>
+      <h1>{t("areaData")}</h1>
+      <p>{t("areaDataHelp")}</p>
+      <QueryStatus isPending={versions.isPending} error={versions.error} />
+      {versions.data && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("dataWhat")}</th>
+              <th scope="col">{t("dataSource")}</th>
+              <th scope="col">{t("dataFrom")}</th>
+              <th scope="col">{t("dataTo")}</th>
+              <th scope="col">{t("dataCount")}</th>
+              <th scope="col">{t("dataCurrent")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.data.map((v) => (
+              <tr key={`${v.what}-${v.source}-${v.valid_from}-${v.valid_to}`}>
+                <td>{label(t, "dataKind", v.what)}</td>
+                <td>{v.source ? <code>{v.source}</code> : t("dataBySpa")}</td>
+                <td>{format.date(v.valid_from)}</td>
+                <td>{v.valid_to ? format.date(v.valid_to) : "–"}</td>
+                <td>{format.number(v.count)}</td>
+                <td>{v.current ? t("dataCurrentYes") : t("dataCurrentNo")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
