@@ -254,18 +254,37 @@ def districts() -> None:
 
 
 @districts.command("load")
-@click.argument("country", type=click.Choice(["us", "nl"]))
+@click.argument("country", type=click.Choice(["us", "nl", "nl-council"]))
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--zccd", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--legislators", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--offices", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--pc4", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--valid-from", type=click.DateTime(["%Y-%m-%d"]), default=None)
 def districts_load(
-    country: str, zccd: Path | None, legislators: Path | None, offices: Path | None,
-    pc4: Path | None, valid_from: Any,
+    country: str, file: Path | None, zccd: Path | None, legislators: Path | None,
+    offices: Path | None, pc4: Path | None, valid_from: Any,
 ) -> None:  # fmt: skip
-    """Load the shipped (or given) district data; loading twice adds nothing."""
-    from achterban.districts import loaders
+    """Load the shipped (or given) district data; loading twice adds nothing.
+
+    `nl-council FILE` loads Dutch council members, aldermen and mayors from a CSV
+    (gemeente,naam,partij,functie,vanaf,tot; see docs/architecture.md)."""
+    from achterban.districts import councils, loaders
+    from achterban.platform import i18n
+
+    if country == "nl-council":
+        if file is None:
+            raise click.UsageError("nl-council needs the CSV file: districts load nl-council FILE")
+        loaded = run(lambda: councils.load_nl_council(file.read_text(encoding="utf-8-sig")))
+        for line, msgid, values in loaded.bad:
+            click.echo(f"line {line}: {i18n.translate(msgid, 'en', **values)}", err=True)
+        click.echo(
+            f"NL councils: {loaded.added} added, {loaded.updated} changed, "
+            f"{len(loaded.bad)} lines not loaded."
+        )
+        return
 
     kwargs: dict[str, Any] = {"valid_from": valid_from.date()} if valid_from else {}
 

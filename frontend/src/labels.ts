@@ -80,7 +80,7 @@ export const SHOWN_CODES: Partial<Record<Family, readonly string[]>> = {
   health: ["ok", "unavailable", "not configured", "degraded"],
   topic: ["housing", "benefits", "immigration", "health", "roads", "safety", "environment", "other"],
   dataKind: ["country", "state", "province", "congressional_district", "municipality", "house", "senate",
-    "council", "states", "parliament"],
+    "council", "states", "parliament", "alderman", "mayor"],
   objectType: ["person", "people", "case", "staff_user", "import", "office", "household"],
 };
 

@@ -95,7 +95,9 @@ def test_an_admin_sets_up_a_council_office_whose_caseworker_gets_the_case(
 
 
 @pytest.mark.browser
-def test_the_area_data_page_lists_what_is_loaded_and_what_is_current(live_server, staff_user, maps):
+def test_the_area_data_page_lists_what_is_loaded_and_loads_a_council_file(
+    live_server, staff_user, maps, tmp_path
+):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
@@ -110,6 +112,19 @@ def test_the_area_data_page_lists_what_is_loaded_and_what_is_current(live_server
         )
         expect(municipalities.first).to_contain_text("1 jan 2026")
         expect(municipalities.first.get_by_role("cell").last).to_have_text("ja")
+        council = tmp_path / "raad-urk.csv"
+        council.write_text(
+            "gemeente,naam,partij,functie,vanaf,tot\n"
+            "Urk,Ulbe Urker,Achterban,raadslid,2026-03-26,\n"
+            "Urk,Wim Wethouder,Achterban,wethouder,2026-05-01,2030-03-27\n"
+            "Atlantis,Niemand,Achterban,raadslid,2026-03-26,\n"
+        )
+        page.get_by_label("Bestand").set_input_files(str(council))
+        page.get_by_role("button", name="Laden", exact=True).click()
+        loaded = page.get_by_role("status")
+        expect(loaded).to_contain_text("2 toegevoegd, 0 gewijzigd, 1 regels niet geladen.")
+        expect(loaded).to_contain_text("Regel 4: Er is geen huidige gemeente Atlantis.")
+        expect(page.get_by_role("row").filter(has_text="Wethouders").first).to_be_visible()
         _dutch_only(page)
         assert_accessible(page)
         browser.close()

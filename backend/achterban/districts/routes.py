@@ -1,10 +1,35 @@
-from litestar import Controller, get, patch, post
-from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from typing import Annotated, Any
 
-from achterban.districts import offices, service
+import msgspec
+from litestar import Controller, Request, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, JSONBody
+
+from achterban.districts import councils, offices, service
 from achterban.districts.schemas import Resolution
 from achterban.platform.auth import Actor, no_personal_data, requires
+from achterban.platform.errors import Problem
+from achterban.platform.i18n import _, negotiate, translate
+
+
+class CouncilUpload(msgspec.Struct, kw_only=True):
+    file: UploadFile
+
+
+class CouncilLine(msgspec.Struct, kw_only=True):
+    line: int
+    reason: str
+
+
+class CouncilLoadOut(msgspec.Struct, kw_only=True):
+    added: int
+    updated: int
+    bad: list[CouncilLine]
+
+
+COUNCIL_FILE_BYTES = 5 * 1024 * 1024
 
 
 class DistrictController(Controller):
@@ -45,6 +70,27 @@ class JurisdictionController(Controller):
     )  # fmt: skip
     async def list_versions(self) -> list[offices.DataVersion]:
         return await offices.data_versions()
+
+    @post(
+        "/councils", operation_id="loadCouncils", opt=no_personal_data(),
+        guards=[requires("offices.manage")], request_max_body_size=COUNCIL_FILE_BYTES,
+        status_code=200,
+        summary="Load Dutch council members, aldermen and mayors from a CSV (gemeente,naam,...)",
+    )  # fmt: skip
+    async def load_councils(
+        self, request: Request[Any, Any, Any],
+        data: Annotated[CouncilUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> CouncilLoadOut:  # fmt: skip
+        try:
+            text = (await data.file.read()).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise Problem(400, _("The file is not UTF-8 text (CSV)."), kind="validation") from exc
+        loaded = await councils.load_nl_council(text)
+        language = negotiate(request.headers.get("accept-language"))
+        return CouncilLoadOut(
+            added=loaded.added, updated=loaded.updated,
+            bad=[CouncilLine(line=n, reason=translate(m, language, **v)) for n, m, v in loaded.bad],
+        )  # fmt: skip
 
 
 class OfficeController(Controller):

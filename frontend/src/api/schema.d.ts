@@ -773,6 +773,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/jurisdictions/councils": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Load Dutch council members, aldermen and mayors from a CSV (gemeente,naam,...) */
+        post: operations["loadCouncils"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jurisdictions/versions": {
         parameters: {
             query?: never;
@@ -1676,6 +1693,22 @@ export interface components {
             status: string;
             subject: string;
             topic: string;
+        };
+        /** CouncilLine */
+        CouncilLine: {
+            line: number;
+            reason: string;
+        };
+        /** CouncilLoadOut */
+        CouncilLoadOut: {
+            added: number;
+            bad: components["schemas"]["CouncilLine"][];
+            updated: number;
+        };
+        /** CouncilUpload */
+        CouncilUpload: {
+            /** Format: binary */
+            file: string;
         };
         /** DataVersion */
         DataVersion: {
@@ -4876,6 +4909,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JurisdictionOut"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    loadCouncils: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["CouncilUpload"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilLoadOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -117,6 +117,14 @@ const nl = {
   dataKind_council: "Gemeenteraad",
   dataKind_states: "Provinciale Staten",
   dataKind_parliament: "Parlement",
+  dataKind_alderman: "Wethouders",
+  dataKind_mayor: "Burgemeesters",
+  councilFile: "Raadsleden, wethouders en burgemeesters laden",
+  councilFileHelp: "Een CSV met de kolommen gemeente, naam, partij, functie (raadslid, wethouder of burgemeester), vanaf en tot (JJJJ-MM-DD). Opnieuw laden verandert alleen wat anders is.",
+  councilFileChoose: "Bestand",
+  councilFileLoad: "Laden",
+  councilFileLoaded: "{added} toegevoegd, {updated} gewijzigd, {bad} regels niet geladen.",
+  lineReason: "Regel {line}: {reason}",
 };
 
 const en: typeof nl = {
@@ -237,6 +245,14 @@ const en: typeof nl = {
   dataKind_council: "Municipal council",
   dataKind_states: "Provincial council",
   dataKind_parliament: "Parliament",
+  dataKind_alderman: "Aldermen",
+  dataKind_mayor: "Mayors",
+  councilFile: "Load council members, aldermen and mayors",
+  councilFileHelp: "A CSV with the columns gemeente, naam, partij, functie (raadslid, wethouder or burgemeester), vanaf and tot (YYYY-MM-DD). Loading again changes only what differs.",
+  councilFileChoose: "File",
+  councilFileLoad: "Load",
+  councilFileLoaded: "{added} added, {updated} changed, {bad} lines not loaded.",
+  lineReason: "Line {line}: {reason}",
 };
 
 export const users = { nl, en };

@@ -339,6 +339,7 @@ export function AreaDataPage() {
     <section>
       <h1>{t("areaData")}</h1>
       <p>{t("areaDataHelp")}</p>
+      <CouncilFile />
       <QueryStatus isPending={versions.isPending} error={versions.error} />
       {versions.data && (
         <table>
@@ -365,6 +366,59 @@ export function AreaDataPage() {
             ))}
           </tbody>
         </table>
+      )}
+    </section>
+  );
+}
+
+function CouncilFile() {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const [file, setFile] = useState<File | null>(null);
+  const load = useMutation({
+    mutationFn: (chosen: File) =>
+      unwrap(
+        api.POST("/api/jurisdictions/councils", {
+          body: { file: "" },
+          bodySerializer: () => {
+            const form = new FormData();
+            form.append("file", chosen);
+            return form;
+          },
+        }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["data-versions"] }),
+  });
+  return (
+    <section aria-labelledby="council-file">
+      <h2 id="council-file">{t("councilFile")}</h2>
+      <p>{t("councilFileHelp")}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (file) load.mutate(file);
+        }}
+      >
+        <label>
+          {t("councilFileChoose")}{" "}
+          <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>{" "}
+        <button type="submit" disabled={!file || load.isPending}>
+          {t("councilFileLoad")}
+        </button>
+      </form>
+      <ErrorMessage error={load.error} fallback="saveFailed" />
+      {load.data && (
+        <div role="status">
+          <p>{t("councilFileLoaded", { added: load.data.added, updated: load.data.updated, bad: load.data.bad.length })}</p>
+          {load.data.bad.length > 0 && (
+            <ul>
+              {load.data.bad.map((b) => (
+                <li key={b.line}>{t("lineReason", { line: b.line, reason: b.reason })}</li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
     </section>
   );
