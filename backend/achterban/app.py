@@ -23,7 +23,12 @@ from achterban.audit.routes import AuditController
 from achterban.casework.routes import CaseController, submit_case
 from achterban.consent.routes import ConsentController, PreferencesController
 from achterban.dedupe.routes import DedupeController
-from achterban.districts.routes import DistrictController, JurisdictionController, OfficeController
+from achterban.districts.routes import (
+    DistrictController,
+    JurisdictionController,
+    OfficeController,
+    RepresentativeController,
+)
 from achterban.donations.routes import DonationController
 from achterban.exports.routes import export_people
 from achterban.gdpr.routes import GdprController
@@ -61,6 +66,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     DistrictController,
     JurisdictionController,
     OfficeController,
+    RepresentativeController,
     CaseController,
     submit_case,
     # the SPA's catch-all stays last

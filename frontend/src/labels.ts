@@ -81,7 +81,7 @@ export const SHOWN_CODES: Partial<Record<Family, readonly string[]>> = {
   topic: ["housing", "benefits", "immigration", "health", "roads", "safety", "environment", "other"],
   dataKind: ["country", "state", "province", "congressional_district", "municipality", "house", "senate",
     "council", "states", "parliament", "alderman", "mayor"],
-  objectType: ["person", "people", "case", "staff_user", "import", "office", "household"],
+  objectType: ["person", "people", "case", "staff_user", "import", "office", "household", "representative"],
 };
 
 /** Every action code the backend writes to the audit log (tests/audit checks this list). */
@@ -130,6 +130,8 @@ export const AUDIT_ACTIONS = [
   "office.create",
   "office.topic",
   "office.update",
+  "representative.create",
+  "representative.update",
   "person.create",
   "person.erase",
   "person.erase_reapplied",

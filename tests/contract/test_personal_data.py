@@ -25,7 +25,10 @@ from tests.conftest import client_for
 from tests.world import everything, in_clear, unique_values, word
 
 NOT_AN_API = ("/api/schema",)  # the OpenAPI document and its docs page
-QUERIES = {"/api/districts/resolve": {"address": "Grote Markt 1, 9712 HN Groningen"}}
+QUERIES = {
+    "/api/districts/resolve": {"address": "Grote Markt 1, 9712 HN Groningen"},
+    "/api/representatives": {"jurisdiction": "NL-GM-groningen"},
+}
 
 
 def _routes(app):

@@ -87,3 +87,35 @@ async def test_an_admin_uploads_a_council_file_and_reads_the_bad_lines_in_dutch(
             "/api/jurisdictions/councils", files={"file": ("raad.csv", FILE.encode(), "text/csv")}
         )
         assert refused.status_code == 403
+
+
+async def test_an_admin_adds_and_ends_a_representative_by_hand(app, maps, admin_client):
+    added = await admin_client.post("/api/representatives", json={
+        "jurisdiction": "NL-GM-terschelling", "name": "Tjalling Tuinman", "chamber": "council",
+        "party": "Achterban", "valid_from": "2026-03-26",
+    })  # fmt: skip
+    assert added.status_code == 201, added.text
+    rep = added.json()
+    assert rep["current"] is True and rep["valid_to"] is None
+    listed = await admin_client.get(
+        "/api/representatives", params={"jurisdiction": "NL-GM-terschelling"}
+    )
+    assert rep["id"] in [r["id"] for r in listed.json()]
+    backwards = await admin_client.patch(
+        f"/api/representatives/{rep['id']}", json={"valid_to": "2025-01-01"}
+    )
+    assert backwards.status_code == 400 and backwards.json()["errors"][0]["key"] == "valid_to"
+    ended = await admin_client.patch(
+        f"/api/representatives/{rep['id']}", json={"valid_to": "2026-11-30"}
+    )
+    assert ended.status_code == 200 and ended.json()["current"] is False
+    loaders.invalidate()
+    index = await service.index(date(2026, 12, 1))
+    assert "Tjalling Tuinman" not in {r.name for r in index.reps.get("NL-GM-terschelling", [])}
+    index = await service.index(date(2026, 6, 1))
+    assert "Tjalling Tuinman" in {r.name for r in index.reps.get("NL-GM-terschelling", [])}
+    entry = await admin_client.get(
+        "/api/audit", params={"action": "representative.update", "object_id": str(rep["id"])}
+    )
+    changes = [e["detail"].get("valid_to") for e in entry.json()["items"]]
+    assert {"before": None, "after": "2026-11-30"} in changes

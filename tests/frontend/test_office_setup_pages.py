@@ -125,6 +125,25 @@ def test_the_area_data_page_lists_what_is_loaded_and_loads_a_council_file(
         expect(loaded).to_contain_text("2 toegevoegd, 0 gewijzigd, 1 regels niet geladen.")
         expect(loaded).to_contain_text("Regel 4: Er is geen huidige gemeente Atlantis.")
         expect(page.get_by_role("row").filter(has_text="Wethouders").first).to_be_visible()
+
+        reps = page.get_by_role("region", name="Volksvertegenwoordigers van een gebied")
+        reps.get_by_label("Gebied").fill("Urk")
+        expect(reps.get_by_role("row").filter(has_text="Ulbe Urker")).to_contain_text(
+            "Gemeenteraad"
+        )
+        reps.get_by_label("Laatste dag: Wim Wethouder").fill("2026-11-30")
+        reps.get_by_role("row").filter(has_text="Wim Wethouder").get_by_role("button").click()
+        expect(reps.get_by_role("row").filter(has_text="Wim Wethouder")).to_contain_text(
+            "30 nov 2026"
+        )
+        add = reps.get_by_role("form", name="Volksvertegenwoordiger toevoegen")
+        add.get_by_label("Naam").fill("Willemijn Opvolger")
+        add.get_by_label("Wat").select_option("alderman")
+        add.get_by_label("Geldig vanaf").fill("2026-12-01")
+        add.get_by_role("button", name="Volksvertegenwoordiger toevoegen").click()
+        expect(reps.get_by_role("row").filter(has_text="Willemijn Opvolger")).to_contain_text(
+            "Wethouders"
+        )
         _dutch_only(page)
         assert_accessible(page)
         browser.close()

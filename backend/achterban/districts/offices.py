@@ -289,3 +289,121 @@ async def data_versions(on: date | None = None) -> list[DataVersion]:
         for (what, source, start, end), count in found.items()
     ]  # fmt: skip
     return sorted(versions, key=lambda v: (v.what, v.valid_from), reverse=True)
+
+
+Chamber = Literal["house", "senate", "council", "alderman", "mayor", "states", "parliament"]
+
+
+class RepresentativeOut(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    chamber: str
+    party: str
+    jurisdiction: str
+    valid_from: date
+    valid_to: date | None
+    current: bool
+
+
+class RepresentativeCreate(Input):
+    jurisdiction: str
+    name: str
+    chamber: Chamber
+    valid_from: date
+    party: str = ""
+    valid_to: date | None = None
+
+
+class RepresentativeUpdate(Input):
+    name: str | msgspec.UnsetType = msgspec.UNSET
+    party: str | msgspec.UnsetType = msgspec.UNSET
+    valid_to: date | msgspec.UnsetType | None = msgspec.UNSET
+
+
+def _rep_out(row: dict[str, Any], code: str) -> RepresentativeOut:
+    today = date.today()
+    return RepresentativeOut(
+        id=row["id"], name=row["name"], chamber=row["chamber"], party=row["party"],
+        jurisdiction=code, valid_from=row["valid_from"], valid_to=row["valid_to"],
+        current=row["valid_from"] <= today and (row["valid_to"] or today) >= today,
+    )  # fmt: skip
+
+
+async def representatives(code: str) -> list[RepresentativeOut]:
+    """Everyone who holds or held a seat for the jurisdiction ``code``, newest first."""
+    ids = [
+        r["id"] for r in await Jurisdiction.select(Jurisdiction.id).where(Jurisdiction.code == code)
+    ]
+    rows = await Representative.select().where(Representative.jurisdiction.is_in(ids or [0]))
+    return sorted(
+        (_rep_out(r, code) for r in rows), key=lambda r: (r.valid_from, r.name), reverse=True
+    )
+
+
+def _bad_term(start: date, end: date | None) -> None:
+    if end is not None and end < start:
+        raise Problem(
+            400, _("The term needs a start, and an end after it."), kind="validation",
+            errors=[{"key": "valid_to", "message": _("Pick a date after the start.")}],
+        )  # fmt: skip
+
+
+async def do_add_representative(actor: Actor, data: RepresentativeCreate) -> RepresentativeOut:
+    """A representative entered by hand (a council member between two files, say)."""
+    code = data.jurisdiction.strip()
+    area = (
+        await Jurisdiction.select()
+        .where(Jurisdiction.code == code)
+        .order_by(Jurisdiction.valid_from, ascending=False)
+        .first()
+    )
+    if area is None:
+        raise _unknown_area(code)
+    if not data.name.strip():
+        raise Problem(400, _("The name is empty."), kind="validation",
+                      errors=[{"key": "name", "message": _("Fill this in.")}])  # fmt: skip
+    _bad_term(data.valid_from, data.valid_to)
+    async with db.transaction():
+        rep = Representative(
+            external_id=f"hand:{code}:{data.valid_from.isoformat()}"[:40], name=data.name.strip(),
+            chamber=data.chamber, party=data.party.strip(), jurisdiction=area["id"],
+            valid_from=data.valid_from, valid_to=data.valid_to,
+        )  # fmt: skip
+        await rep.save()
+        after = {"name": rep.name, "chamber": rep.chamber, "party": rep.party, "jurisdiction": code,
+                 "valid_from": data.valid_from, "valid_to": data.valid_to}  # fmt: skip
+        await audit.record(
+            actor, "representative.create", "representative", rep.id, {"after": after}
+        )
+        db.after_commit(_map_changed)
+    return _rep_out(await _rep_row(int(rep.id)), code)
+
+
+async def _rep_row(rep_id: int) -> dict[str, Any]:
+    row = await Representative.select().where(Representative.id == rep_id).first()
+    if row is None:
+        raise Problem(404, _("No such representative."), kind="not-found")
+    return row
+
+
+async def do_update_representative(
+    actor: Actor, rep_id: int, data: RepresentativeUpdate
+) -> RepresentativeOut:
+    """Change a representative by hand; ending a term is setting ``valid_to``."""
+    changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    async with db.transaction():
+        row = await _rep_row(rep_id)
+        if "valid_to" in changes:
+            _bad_term(row["valid_from"], changes["valid_to"])
+        if changes:
+            await Representative.update(
+                {getattr(Representative, k): v for k, v in changes.items()}
+            ).where(Representative.id == rep_id)
+        logged = {k: {"before": row[k], "after": v} for k, v in changes.items()}
+        await audit.record(actor, "representative.update", "representative", rep_id, logged)
+        db.after_commit(_map_changed)
+    row = await _rep_row(rep_id)
+    code = await Jurisdiction.select(Jurisdiction.code).where(
+        Jurisdiction.id == row["jurisdiction"]
+    )
+    return _rep_out(row, code[0]["code"] if code else "")

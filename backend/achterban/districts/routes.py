@@ -93,6 +93,34 @@ class JurisdictionController(Controller):
         )  # fmt: skip
 
 
+class RepresentativeController(Controller):
+    path = "/api/representatives"
+    tags = ["districts"]
+    guards = [requires("offices.manage")]
+
+    @get("/", operation_id="listRepresentatives", opt=no_personal_data(),
+         summary="Who holds or held a seat for a jurisdiction")  # fmt: skip
+    async def list_representatives(
+        self, jurisdiction: FromQuery[str]
+    ) -> list[offices.RepresentativeOut]:
+        return await offices.representatives(jurisdiction)
+
+    @post("/", operation_id="addRepresentative", opt=no_personal_data(),
+          summary="Add a representative by hand")  # fmt: skip
+    async def add_representative(
+        self, actor: NamedDependency[Actor], data: JSONBody[offices.RepresentativeCreate]
+    ) -> offices.RepresentativeOut:
+        return await offices.do_add_representative(actor, data)
+
+    @patch("/{rep_id:int}", operation_id="updateRepresentative", opt=no_personal_data(),
+           summary="Change a representative by hand, or end their term (valid_to)")  # fmt: skip
+    async def update_representative(
+        self, actor: NamedDependency[Actor], rep_id: FromPath[int],
+        data: JSONBody[offices.RepresentativeUpdate],
+    ) -> offices.RepresentativeOut:  # fmt: skip
+        return await offices.do_update_representative(actor, rep_id, data)
+
+
 class OfficeController(Controller):
     path = "/api/offices"
     tags = ["districts"]

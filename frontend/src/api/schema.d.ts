@@ -1242,6 +1242,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/representatives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who holds or held a seat for a jurisdiction */
+        get: operations["listRepresentatives"];
+        put?: never;
+        /** Add a representative by hand */
+        post: operations["addRepresentative"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/representatives/{rep_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a representative by hand, or end their term (valid_to) */
+        patch: operations["updateRepresentative"];
+        trace?: never;
+    };
     "/api/schema": {
         parameters: {
             query?: never;
@@ -2281,6 +2316,30 @@ export interface components {
         RecoveryCodes: {
             recovery_codes: string[];
         };
+        /** RepresentativeCreate */
+        RepresentativeCreate: {
+            /** @enum {string} */
+            chamber: "house" | "senate" | "council" | "alderman" | "mayor" | "states" | "parliament";
+            jurisdiction: string;
+            name: string;
+            /** @default  */
+            party: string;
+            /** Format: date */
+            valid_from: string;
+            valid_to?: string | null;
+        };
+        /** RepresentativeOut */
+        RepresentativeOut: {
+            chamber: string;
+            current: boolean;
+            id: number;
+            jurisdiction: string;
+            name: string;
+            party: string;
+            /** Format: date */
+            valid_from: string;
+            valid_to: string | null;
+        };
         /** RepresentativeRef */
         RepresentativeRef: {
             chamber: string;
@@ -2288,6 +2347,12 @@ export interface components {
             name: string;
             office_ids: number[];
             party: string;
+        };
+        /** RepresentativeUpdate */
+        RepresentativeUpdate: {
+            name?: string;
+            party?: string;
+            valid_to?: string | null;
         };
         /** Resolution */
         Resolution: {
@@ -7005,6 +7070,168 @@ export interface operations {
             };
             /** @description Bad request syntax or unsupported method */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRepresentatives: {
+        parameters: {
+            query: {
+                jurisdiction: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepresentativeOut"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addRepresentative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepresentativeCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepresentativeOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateRepresentative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rep_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RepresentativeUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepresentativeOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

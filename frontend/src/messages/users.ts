@@ -125,6 +125,11 @@ const nl = {
   councilFileLoad: "Laden",
   councilFileLoaded: "{added} toegevoegd, {updated} gewijzigd, {bad} regels niet geladen.",
   lineReason: "Regel {line}: {reason}",
+  representativesOfArea: "Volksvertegenwoordigers van een gebied",
+  noRepresentatives: "Nog niemand voor dit gebied.",
+  addRepresentative: "Volksvertegenwoordiger toevoegen",
+  endTerm: "Termijn beëindigen",
+  endTermOn: "Laatste dag",
 };
 
 const en: typeof nl = {
@@ -253,6 +258,11 @@ const en: typeof nl = {
   councilFileLoad: "Load",
   councilFileLoaded: "{added} added, {updated} changed, {bad} lines not loaded.",
   lineReason: "Line {line}: {reason}",
+  representativesOfArea: "Representatives of an area",
+  noRepresentatives: "Nobody for this area yet.",
+  addRepresentative: "Add representative",
+  endTerm: "End term",
+  endTermOn: "Last day",
 };
 
 export const users = { nl, en };

@@ -65,28 +65,45 @@ export function OfficesPage() {
   );
 }
 
-function NewOffice() {
-  const t = useT();
-  const queryClient = useQueryClient();
+/** An area typed by name and picked from the current jurisdictions: its text and its code. */
+function useArea(kind?: string) {
   const listId = useId();
-  const [name, setName] = useState("");
-  const [kind, setKind] = useState<Kind>("municipal");
   const [area, setArea] = useState("");
-  const [representative, setRepresentative] = useState("");
-  const [party, setParty] = useState("");
-  const [address, setAddress] = useState("");
-  const [phone, setPhone] = useState("");
-  const kindOfArea = kind === "municipal" || kind === "branch" ? "municipality" : undefined;
   const areas = useQuery({
-    queryKey: ["jurisdictions", area, kindOfArea],
-    queryFn: () =>
-      unwrap(api.GET("/api/jurisdictions", { params: { query: { q: area, kind: kindOfArea ?? null } } })),
+    queryKey: ["jurisdictions", area, kind],
+    queryFn: () => unwrap(api.GET("/api/jurisdictions", { params: { query: { q: area, kind: kind ?? null } } })),
     enabled: area.trim().length >= 2,
     placeholderData: keepPreviousData,
     staleTime: 300_000,
   });
   // a name picked from the list stands for its code; a typed code is taken as it is
   const code = areas.data?.find((a) => a.name === area || a.code === area)?.code ?? area;
+  const input = (
+    <input required list={listId} value={area} onChange={(e) => setArea(e.target.value)} autoComplete="off" />
+  );
+  const list = (
+    <datalist id={listId}>
+      {areas.data?.map((a) => (
+        <option key={a.code} value={a.name}>
+          {a.code}
+        </option>
+      ))}
+    </datalist>
+  );
+  return { area, setArea, code, input, list, known: areas.data?.some((a) => a.code === code) ?? false };
+}
+
+function NewOffice() {
+  const t = useT();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [kind, setKind] = useState<Kind>("municipal");
+  const [representative, setRepresentative] = useState("");
+  const [party, setParty] = useState("");
+  const [address, setAddress] = useState("");
+  const [phone, setPhone] = useState("");
+  const area = useArea(kind === "municipal" || kind === "branch" ? "municipality" : undefined);
+  const code = area.code;
   const create = useMutation({
     mutationFn: () =>
       unwrap(
@@ -96,7 +113,7 @@ function NewOffice() {
       ),
     onSuccess: () => {
       setName("");
-      setArea("");
+      area.setArea("");
       setRepresentative("");
       setParty("");
       setAddress("");
@@ -126,15 +143,9 @@ function NewOffice() {
           </select>
         </Field>
         <Field text={t("officeArea")} error={errors.jurisdiction} help={t("officeAreaHelp")}>
-          <input required list={listId} value={area} onChange={(e) => setArea(e.target.value)} autoComplete="off" />
+          {area.input}
         </Field>
-        <datalist id={listId}>
-          {areas.data?.map((a) => (
-            <option key={a.code} value={a.name}>
-              {a.code}
-            </option>
-          ))}
-        </datalist>
+        {area.list}
         <Field text={t("officeRepresentative")} error={errors.representative}>
           <input required value={representative} onChange={(e) => setRepresentative(e.target.value)} />
         </Field>
@@ -340,6 +351,7 @@ export function AreaDataPage() {
       <h1>{t("areaData")}</h1>
       <p>{t("areaDataHelp")}</p>
       <CouncilFile />
+      <Representatives />
       <QueryStatus isPending={versions.isPending} error={versions.error} />
       {versions.data && (
         <table>
@@ -420,6 +432,143 @@ function CouncilFile() {
           )}
         </div>
       )}
+    </section>
+  );
+}
+
+type Chamber = components["schemas"]["RepresentativeCreate"]["chamber"];
+const CHAMBERS: Chamber[] = ["council", "alderman", "mayor", "states", "house", "senate", "parliament"];
+
+function Representatives() {
+  const t = useT();
+  const format = useFormat();
+  const queryClient = useQueryClient();
+  const area = useArea();
+  const key = ["representatives", area.code];
+  const reps = useQuery({
+    queryKey: key,
+    queryFn: () => unwrap(api.GET("/api/representatives", { params: { query: { jurisdiction: area.code } } })),
+    enabled: area.known,
+  });
+  const [name, setName] = useState("");
+  const [chamber, setChamber] = useState<Chamber>("council");
+  const [party, setParty] = useState("");
+  const [from, setFrom] = useState("");
+  const [ends, setEnds] = useState<Record<number, string>>({});
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: key }),
+      queryClient.invalidateQueries({ queryKey: ["data-versions"] }),
+    ]);
+  const add = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/api/representatives", {
+          body: { jurisdiction: area.code, name, chamber, party, valid_from: from, valid_to: null },
+        }),
+      ),
+    onSuccess: () => {
+      setName("");
+      setParty("");
+      return refresh();
+    },
+  });
+  const end = useMutation({
+    mutationFn: ({ id, on }: { id: number; on: string }) =>
+      unwrap(api.PATCH("/api/representatives/{rep_id}", { params: { path: { rep_id: id } }, body: { valid_to: on } })),
+    onSuccess: refresh,
+  });
+  const errors = fieldErrors(add.error);
+  return (
+    <section aria-labelledby="representatives">
+      <h2 id="representatives">{t("representativesOfArea")}</h2>
+      <Field text={t("officeArea")} help={t("officeAreaHelp")}>
+        {area.input}
+      </Field>
+      {area.list}
+      <QueryStatus isPending={reps.isPending && area.known} error={reps.error} />
+      <ErrorMessage error={end.error} fallback="saveFailed" />
+      {reps.data && reps.data.length === 0 && <p>{t("noRepresentatives")}</p>}
+      {reps.data && reps.data.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("accountName")}</th>
+              <th scope="col">{t("dataWhat")}</th>
+              <th scope="col">{t("officeParty")}</th>
+              <th scope="col">{t("dataFrom")}</th>
+              <th scope="col">{t("dataTo")}</th>
+              <th scope="col">{t("endTerm")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {reps.data.map((r) => (
+              <tr key={r.id}>
+                <td>{r.name}</td>
+                <td>{label(t, "dataKind", r.chamber)}</td>
+                <td>{r.party || "–"}</td>
+                <td>{format.date(r.valid_from)}</td>
+                <td>{r.valid_to ? format.date(r.valid_to) : "–"}</td>
+                <td>
+                  {r.current && (
+                    <form
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        if (ends[r.id]) end.mutate({ id: r.id, on: ends[r.id] });
+                      }}
+                    >
+                      <input
+                        type="date"
+                        aria-label={`${t("endTermOn")}: ${r.name}`}
+                        value={ends[r.id] ?? ""}
+                        onChange={(e) => setEnds({ ...ends, [r.id]: e.target.value })}
+                      />{" "}
+                      <button type="submit" disabled={!ends[r.id] || end.isPending}>
+                        {t("endTerm")}
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {area.known && (
+        <form
+          className="person-form"
+          aria-label={t("addRepresentative")}
+          onSubmit={(e) => {
+            e.preventDefault();
+            add.mutate();
+          }}
+        >
+          <Field text={t("accountName")} error={errors.name}>
+            <input required value={name} onChange={(e) => setName(e.target.value)} />
+          </Field>
+          <Field text={t("dataWhat")}>
+            <select value={chamber} onChange={(e) => setChamber(e.target.value as Chamber)}>
+              {CHAMBERS.map((c) => (
+                <option key={c} value={c}>
+                  {label(t, "dataKind", c)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field text={t("officeParty")}>
+            <input value={party} onChange={(e) => setParty(e.target.value)} />
+          </Field>
+          <Field text={t("dataFrom")} error={errors.valid_from}>
+            <input required type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          </Field>
+          <div className="actions">
+            <button type="submit" disabled={add.isPending}>
+              {t("addRepresentative")}
+            </button>
+          </div>
+        </form>
+      )}
+      <ErrorMessage error={add.error} fallback="saveFailed" />
     </section>
   );
 }
