@@ -5,12 +5,14 @@ office with open cases is not deactivated before they are moved or closed."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from achterban.audit.tables import AuditEvent
 from achterban.casework.tables import Case
 from achterban.districts import loaders
+from achterban.districts.tables import Representative
 from tests.conftest import client_for, make_user, signed_in
 
 ALMERE = "Stadhuisplein 1, 1315 HR Almere"
@@ -120,3 +122,32 @@ async def test_bad_office_input_gets_field_errors_and_only_admins_set_offices_up
             })  # fmt: skip
             assert response.status_code == 403, role
             assert (await client.get("/api/jurisdictions")).status_code == 403
+
+
+async def test_when_the_term_of_whom_an_office_serves_ends_its_open_cases_wait_for_a_decision(
+    app, maps, admin_client
+):
+    office = await _council_office(admin_client, "Urk")
+    assert office["term_ended"] is None and office["open_cases"] == []
+    worker = await make_user("caseworker", office_id=office["id"])
+    async with client_for(app) as anon:
+        receipt = await anon.post("/api/public/cases", json=_case(email="urker@example.org"))
+    reference = receipt.json()["reference"]
+    await Case.update({Case.office: office["id"], Case.status: "assigned",
+                       Case.assignee_id: worker.id}).where(Case.reference == reference)  # fmt: skip
+    reps = await admin_client.get(
+        "/api/representatives", params={"jurisdiction": office["district"]}
+    )
+    rep = next(r for r in reps.json() if r["name"] == "Fractie Urk")
+    await Representative.update({Representative.valid_from: date(2026, 3, 26)}).where(
+        Representative.id == rep["id"]
+    )  # the group was seated in March
+    ended = await admin_client.patch(
+        f"/api/representatives/{rep['id']}", json={"valid_to": "2026-11-30"}
+    )
+    assert ended.status_code == 200, ended.text
+    shown = (await admin_client.get(f"/api/offices/{office['id']}")).json()
+    assert shown["term_ended"] == "2026-11-30"
+    assert shown["open_cases"] == [reference]  # nothing moved to anyone by itself
+    case = await Case.select(Case.office, Case.assignee_id).where(Case.reference == reference)
+    assert case == [{"office": office["id"], "assignee_id": worker.id}]

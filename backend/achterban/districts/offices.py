@@ -48,6 +48,10 @@ class OfficeOut(msgspec.Struct, kw_only=True):
     active: bool = True
     jurisdiction_name: str = ""
     party: str = ""
+    # the term of whom it serves ended: nothing passes to a successor by itself; the open
+    # cases (their references) wait for a decision each, and its staff for a review
+    term_ended: date | None = None
+    open_cases: list[str] = []
 
 
 class OfficeCreate(Input):
@@ -110,7 +114,10 @@ async def describe(actor: Actor, office_id: int) -> OfficeOut:
     staff = await StaffUser.select(StaffUser.id, StaffUser.name, StaffUser.role).where(
         StaffUser.office_id == office_id
     )
+    ended = rep["valid_to"] if rep and rep["valid_to"] and rep["valid_to"] < date.today() else None
+    waiting = await OPEN_CASES[0](office_id) if ended and OPEN_CASES else []
     return OfficeOut(
+        term_ended=ended, open_cases=waiting,
         id=row["id"], name=row["name"], address=row["address"], phone=row["phone"],
         representative=rep["name"] if rep else "", district=district, kind=row["kind"],
         active=bool(row["active"]), jurisdiction_name=area_name, party=rep["party"] if rep else "",

@@ -2058,11 +2058,13 @@ export interface components {
             /** @default district */
             kind: string;
             name: string;
+            open_cases?: string[];
             /** @default  */
             party: string;
             phone: string;
             representative: string;
             staff: components["schemas"]["StaffRef"][];
+            term_ended?: string | null;
         };
         /** OfficeUpdate */
         OfficeUpdate: {

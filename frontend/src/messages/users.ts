@@ -130,6 +130,8 @@ const nl = {
   addRepresentative: "Volksvertegenwoordiger toevoegen",
   endTerm: "Termijn beëindigen",
   endTermOn: "Laatste dag",
+  termEndedShort: "termijn voorbij",
+  termEnded: "De termijn van wie dit kantoor dient, eindigde op {date}. Niets gaat vanzelf over naar een opvolger: besluit per open zaak ({count}) of die met toestemming van de indiener naar het kantoor van de opvolger gaat of wordt gesloten, en bekijk de accounts van de medewerkers.",
 };
 
 const en: typeof nl = {
@@ -263,6 +265,8 @@ const en: typeof nl = {
   addRepresentative: "Add representative",
   endTerm: "End term",
   endTermOn: "Last day",
+  termEndedShort: "term ended",
+  termEnded: "The term of whom this office serves ended on {date}. Nothing passes to a successor by itself: decide for each open case ({count}) whether it moves to the successor's office with the constituent's consent or is closed, and review the staff accounts.",
 };
 
 export const users = { nl, en };

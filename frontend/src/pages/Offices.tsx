@@ -54,7 +54,10 @@ export function OfficesPage() {
                   {o.party ? ` (${o.party})` : ""}
                 </td>
                 <td>{o.staff.length}</td>
-                <td>{o.active === false ? t("accountInactive") : t("accountActive")}</td>
+                <td>
+                  {o.active === false ? t("accountInactive") : t("accountActive")}
+                  {o.term_ended && ` · ${t("termEndedShort")}`}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -195,6 +198,7 @@ export function OfficePage() {
 
 function OfficeDetail({ office }: { office: Office }) {
   const t = useT();
+  const format = useFormat();
   const queryClient = useQueryClient();
   const { can } = useSession();
   const [name, setName] = useState(office.name);
@@ -235,6 +239,18 @@ function OfficeDetail({ office }: { office: Office }) {
         <dt>{t("status")}</dt>
         <dd>{office.active === false ? t("accountInactive") : t("accountActive")}</dd>
       </dl>
+      {office.term_ended && (
+        <div className="notice" role="note">
+          <p>{t("termEnded", { date: format.date(office.term_ended), count: office.open_cases?.length ?? 0 })}</p>
+          {(office.open_cases?.length ?? 0) > 0 && (
+            <ul>
+              {office.open_cases?.map((ref) => (
+                <li key={ref}>{ref}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
       {manage && (
         <form
           className="person-form"
