@@ -100,7 +100,7 @@ function Shell() {
         {can("cases.read") && <NavLink to="/cases" end>{t("cases")}</NavLink>}
         {can("audit.read") && <NavLink to="/audit">{t("auditLog")}</NavLink>}
         {can("offices.manage") && <NavLink to="/offices">{t("offices")}</NavLink>}
-        {can("offices.manage") && <NavLink to="/areas">{t("areaData")}</NavLink>}
+        {can("offices.manage") && <NavLink to="/areas">{t("areasNav")}</NavLink>}
         {can("users.read") && <NavLink to="/users">{t("staff")}</NavLink>}
       </nav>
       <main>

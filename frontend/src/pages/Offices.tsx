@@ -24,11 +24,27 @@ export function OfficesPage() {
   const t = useT();
   const offices = useQuery({ queryKey: OFFICES_KEY, queryFn: () => unwrap(api.GET("/api/offices")) });
   const { can } = useSession();
+  const [filter, setFilter] = useState("");
+  const needle = filter.trim().toLowerCase();
+  const shown = (offices.data ?? []).filter(
+    (o) =>
+      !needle ||
+      [o.name, o.jurisdiction_name, o.district, o.representative].some((v) => (v ?? "").toLowerCase().includes(needle)),
+  );
   return (
     <section>
       <h1>{t("offices")}</h1>
       <p>{t("officesHelp")}</p>
+      {can("offices.manage") && <NewOffice />}
       <QueryStatus isPending={offices.isPending} error={offices.error} />
+      {offices.data && (
+        <p>
+          <label>
+            {t("officeFilter")} <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          </label>{" "}
+          <span role="status">{t("officeCount", { shown: Math.min(shown.length, 200), count: offices.data.length })}</span>
+        </p>
+      )}
       {offices.data && (
         <table>
           <thead>
@@ -42,7 +58,7 @@ export function OfficesPage() {
             </tr>
           </thead>
           <tbody>
-            {offices.data.map((o) => (
+            {shown.slice(0, 200).map((o) => (
               <tr key={o.id}>
                 <td>
                   <Link to={`/offices/${o.id}`}>{o.name}</Link>
@@ -63,7 +79,6 @@ export function OfficesPage() {
           </tbody>
         </table>
       )}
-      {can("offices.manage") && <NewOffice />}
     </section>
   );
 }
