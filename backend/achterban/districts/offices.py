@@ -308,6 +308,13 @@ class DataVersion(msgspec.Struct, kw_only=True):
     current: bool
 
 
+def _rep_source(external_id: str) -> str:
+    """Where a representative came from: a loaded file, or "" when entered in Achterban."""
+    if external_id.startswith(("hand:", "office:")):
+        return ""
+    return "nl-council" if external_id.startswith("nl:") else "legislators"
+
+
 async def data_versions(on: date | None = None) -> list[DataVersion]:
     """Every loaded map version and parliament, newest first, and which is current."""
     on = on or date.today()
@@ -318,9 +325,10 @@ async def data_versions(on: date | None = None) -> list[DataVersion]:
         key = (r["kind"], r["source"], r["valid_from"], r["valid_to"])
         found[key] = found.get(key, 0) + 1
     for r in await Representative.select(
-        Representative.chamber, Representative.valid_from, Representative.valid_to
-    ):
-        key = (r["chamber"], "", r["valid_from"], r["valid_to"])
+        Representative.chamber, Representative.external_id, Representative.valid_from,
+        Representative.valid_to,
+    ):  # fmt: skip
+        key = (r["chamber"], _rep_source(r["external_id"]), r["valid_from"], r["valid_to"])
         found[key] = found.get(key, 0) + 1
     versions = [
         DataVersion(what=what, source=source, valid_from=start, valid_to=end, count=count,
