@@ -19,7 +19,7 @@ from litestar.types import ControllerRouterHandler
 
 from achterban import __version__, worker
 from achterban.audit.routes import AuditController
-from achterban.casework.routes import CaseController, submit_case
+from achterban.casework.routes import CaseController, list_case_topics, submit_case
 from achterban.consent.routes import ConsentController, PreferencesController
 from achterban.dedupe.routes import DedupeController
 from achterban.districts.routes import DistrictController, OfficeController
@@ -61,6 +61,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     OfficeController,
     CaseController,
     submit_case,
+    list_case_topics,
     # the SPA's catch-all stays last
     spa_root,
     spa,
