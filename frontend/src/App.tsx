@@ -5,6 +5,7 @@ import { label } from "./labels";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { initialLanguage, LanguageContext, useT, type Language } from "./i18n";
 import { AuditPage } from "./pages/Audit";
+import { CaseFormPage } from "./pages/CaseForm";
 import { CasePage } from "./pages/Case";
 import { CasesPage } from "./pages/Cases";
 import { DedupePage } from "./pages/Dedupe";
@@ -41,6 +42,8 @@ export function App() {
           <Routes>
             <Route path="/login" element={<LoginPage />} />
             <Route path="/preferences/:token" element={<PreferencesPage />} />
+            <Route path="/form" element={<CaseFormPage />} />
+            <Route path="/form/embed" element={<CaseFormPage embedded />} />
             <Route element={<Shell />}>
               <Route index element={<OverviewPage />} />
               <Route path="people" element={<PeoplePage />} />
