@@ -245,6 +245,40 @@ def live_server(app: object, test_env: dict[str, str]) -> Iterator[str]:
         log.close()
 
 
+@pytest.fixture(scope="session")
+def embedding_server(live_server: str, test_env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """`achterban serve` where a party's site (its origin given here) may frame the case form."""
+    import subprocess
+    import sys
+    import time
+
+    party = f"http://127.0.0.1:{_free_port()}"
+    port = _free_port()
+    env = {**test_env, "ACHTERBAN_FORM_FRAME_ANCESTORS": f"{party} https://www.example.org"}
+    log = (_tmp / "embedding_server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "achterban.cli", "serve", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((_tmp / "embedding_server.log").read_text())
+            time.sleep(0.2)
+        yield {"base": base, "party": party}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
 @pytest.fixture
 async def staff_user(app: object) -> StaffMember:
     """An administrator for browser tests."""

@@ -45,6 +45,7 @@ async def test_demo_seed_can_run_twice(app, test_env):
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert "admin@achterban.example" in second.stdout
     assert "0 users added" in second.stdout
+    assert "The public case form, no sign-in: http://127.0.0.1:8000/form " in second.stdout
     assert await StaffUser.count().where(StaffUser.email == "admin@achterban.example") == 1
 
 

@@ -48,6 +48,10 @@ async def seed() -> list[str]:
     lines += await seed_people()
     lines += await resolve_districts()
     lines += await seed_cases()
+    lines.append(
+        "The public case form, no sign-in: http://127.0.0.1:8000/form "
+        "(for a party's own site: http://127.0.0.1:8000/form/embed, see README.md)"
+    )
     lines.append("Sign in at http://127.0.0.1:8000 with one of:")
     for email, _, role, _, _ in DEMO_USERS:
         lines.append(f"  {email:<32} {role:<20} password: {DEMO_PASSWORD}")

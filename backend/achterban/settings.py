@@ -6,6 +6,7 @@ import functools
 import hashlib
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,9 @@ class Settings:
     # proxies whose X-Forwarded-For names the client (IPs or networks, comma-separated);
     # none by default, so no one can set the IP that the audit and per-IP limits use
     trusted_proxies: tuple[str, ...] = ()
+    # origins whose pages may frame the embeddable case form (/form/embed), space-separated;
+    # none by default, so no page may frame it
+    form_frame_ancestors: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -53,6 +57,25 @@ class Settings:
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(f"ACHTERBAN_{name}")
     return value if value not in (None, "") else default
+
+
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def frame_ancestors(value: str) -> tuple[str, ...]:
+    """Origins (``https://host[:port]``, space-separated) that may frame the case form.
+
+    Each goes into a content security policy as it is, so anything but a plain origin
+    (a path, a wildcard, a quote or a semicolon) is refused rather than passed on.
+    """
+    origins = tuple(value.split())
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise RuntimeError(
+                f"ACHTERBAN_FORM_FRAME_ANCESTORS: {origin!r} is not an origin "
+                "such as https://www.example.org"
+            )
+    return origins
 
 
 def load_settings() -> Settings:
@@ -92,6 +115,7 @@ def load_settings() -> Settings:
         trusted_proxies=tuple(
             part.strip() for part in (_env("TRUSTED_PROXIES", "") or "").split(",") if part.strip()
         ),
+        form_frame_ancestors=frame_ancestors(_env("FORM_FRAME_ANCESTORS", "") or ""),
     )
 
 

@@ -6,6 +6,7 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { initialLanguage, LanguageContext, useT, type Language } from "./i18n";
 import { AccountPage, SetPasswordPage } from "./pages/Account";
 import { AuditPage } from "./pages/Audit";
+import { CaseFormPage } from "./pages/CaseForm";
 import { CasePage } from "./pages/Case";
 import { CasesPage } from "./pages/Cases";
 import { DedupePage } from "./pages/Dedupe";
@@ -45,6 +46,8 @@ export function App() {
             <Route path="/login" element={<LoginPage />} />
             <Route path="/preferences/:token" element={<PreferencesPage />} />
             <Route path="/set-password/:token" element={<SetPasswordPage />} />
+            <Route path="/form" element={<CaseFormPage />} />
+            <Route path="/form/embed" element={<CaseFormPage embedded />} />
             <Route element={<Shell />}>
               <Route index element={<OverviewPage />} />
               <Route path="people" element={<PeoplePage />} />

@@ -1,6 +1,7 @@
 // Every string the SPA shows, in Dutch and English. The core strings live here; each
 // area of the app keeps its own in messages/<area>.ts and is merged into the catalogs below.
 import { createContext, useCallback, useContext } from "react";
+import { caseform } from "./messages/caseform";
 import { casework } from "./messages/casework";
 import { login } from "./messages/login";
 import { people } from "./messages/people";
@@ -516,8 +517,8 @@ const core_en: typeof core_nl = {
   exportXlsx: "Export (Excel)",
 };
 
-const nl = { ...core_nl, ...people.nl, ...casework.nl, ...login.nl, ...users.nl };
-const en: typeof nl = { ...core_en, ...people.en, ...casework.en, ...login.en, ...users.en };
+const nl = { ...core_nl, ...people.nl, ...casework.nl, ...login.nl, ...users.nl, ...caseform.nl };
+const en: typeof nl = { ...core_en, ...people.en, ...casework.en, ...login.en, ...users.en, ...caseform.en };
 
 export type Catalog = typeof nl;
 export type MessageKey = keyof Catalog;

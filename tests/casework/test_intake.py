@@ -136,3 +136,48 @@ async def test_staff_learn_nothing_about_an_email_outside_their_scope(app, leeuw
     assert answers["outside"]["person_id"] not in (None, outside["id"])
     assert not await Case.exists().where(Case.person == outside["id"])
     assert sorted(answers["outside"]) == sorted(answers["unknown"])
+
+
+async def test_empty_and_bad_fields_are_named_in_the_forms_language_and_nothing_is_stored(app):
+    before = (await Case.count(), await Person.count())
+    async with client_for(app) as anon:
+        empty = await anon.post("/api/public/cases", json=_form(
+            "", name=" ", subject="", description="", address="", topic="", language="nl",
+        ))  # fmt: skip
+        bad = await anon.post("/api/public/cases", json=_form(
+            "nobody@", phone="call me", topic="gardening", language="en",
+        ))  # fmt: skip
+    assert empty.status_code == 400 and empty.json()["type"].endswith(":validation")
+    assert {e["key"]: e["message"] for e in empty.json()["errors"]} == {
+        "name": "Vul uw naam in.",
+        "email": "Vul uw e-mailadres in.",
+        "address": "Vul uw adres in.",
+        "topic": "Kies waar uw zaak over gaat.",
+        "subject": "Vul een onderwerp in.",
+        "description": "Beschrijf waar uw zaak over gaat.",
+    }
+    assert bad.status_code == 400
+    assert {e["key"]: e["message"] for e in bad.json()["errors"]} == {
+        "email": "This is not an e-mail address.",
+        "phone": "This is not a phone number.",
+        "topic": "Choose what your case is about.",
+    }
+    assert (await Case.count(), await Person.count()) == before
+
+
+async def test_the_phone_on_the_form_is_kept_on_the_provisional_person(app, admin_client):
+    email = f"phone.{uuid.uuid4().hex[:6]}@example.org"
+    async with client_for(app) as anon:
+        response = await anon.post("/api/public/cases", json=_form(email, phone="06 12345678"))
+    assert response.status_code == 202, response.text
+    case = await Case.select(Case.person).where(Case.reference == response.json()["reference"])
+    person = (await admin_client.get(f"/api/people/{case[0]['person']}")).json()
+    assert person["phones"] == ["+31612345678"]
+
+
+async def test_the_form_lists_the_configured_topics_in_both_languages(anon):
+    response = await anon.get("/api/public/case-topics")
+    assert response.status_code == 200
+    topics = {t["code"]: t["label"] for t in response.json()}
+    assert topics["housing"] == {"nl": "Wonen", "en": "Housing"}
+    assert list(topics)[-1] == "other" and len(topics) == 8

@@ -23,6 +23,7 @@ PUBLIC = {
     ("POST", "/api/auth/login/enrol/confirm"),
     ("POST", "/api/public/cases"),
     ("POST", "/api/auth/password-link/{token:str}"),  # the signed, expiring link is the credential
+    ("GET", "/api/public/case-topics"),  # the form's topics from configuration, no personal data
     ("GET", "/api/public/preferences/{token:str}"),  # the signed link is the credential
     ("POST", "/api/public/preferences/{token:str}"),
     ("GET", "/"),

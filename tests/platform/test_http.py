@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -132,6 +133,51 @@ async def test_the_web_app_and_the_docs_page_may_run_only_our_own_scripts(anon):
     index = await anon.get("/")
     assert index.headers["cache-control"] == "no-cache"  # the page is fresh, its assets hashed
     assert "<script>" not in index.text
+
+
+def _policy(response: httpx.Response) -> dict[str, str]:
+    return dict(
+        part.strip().split(" ", 1)
+        for part in response.headers["content-security-policy"].split(";")
+    )
+
+
+async def test_no_one_may_frame_the_embeddable_form_unless_origins_are_configured(anon):
+    for path in ("/form/embed", "/form"):
+        response = await anon.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["x-frame-options"] == "DENY", path
+        assert _policy(response)["frame-ancestors"] == "'none'", path
+
+
+def test_only_the_embeddable_form_may_be_framed_by_the_configured_origins(embedding_server):
+    with httpx.Client(base_url=embedding_server["base"]) as client:
+        embed = client.get("/form/embed")
+        others = [client.get(p) for p in ("/form", "/login", "/", "/api/public/case-topics")]
+        asset = client.get(re.search(r'src="(/assets/[^"]+)"', embed.text).group(1))
+    assert embed.status_code == 200
+    assert "x-frame-options" not in embed.headers
+    policy = _policy(embed)
+    assert policy["frame-ancestors"] == f"{embedding_server['party']} https://www.example.org"
+    assert policy["script-src"] == "'self'" and policy["default-src"] == "'self'"
+    for response in [*others, asset]:
+        where = response.request.url.path
+        assert response.status_code == 200, where
+        assert response.headers["x-frame-options"] == "DENY", where
+        assert _policy(response)["frame-ancestors"] == "'none'", where
+
+
+def test_a_frame_ancestor_that_is_not_a_plain_origin_is_refused(monkeypatch):
+    from achterban.settings import load_settings
+
+    for value in ("https://a.example/path", "'unsafe-inline'", "https://a.example; script-src *"):
+        monkeypatch.setenv("ACHTERBAN_FORM_FRAME_ANCESTORS", value)
+        with pytest.raises(RuntimeError, match="not an origin"):
+            load_settings()
+    monkeypatch.setenv(
+        "ACHTERBAN_FORM_FRAME_ANCESTORS", " https://a.example  http://b.example:8080 "
+    )
+    assert load_settings().form_frame_ancestors == ("https://a.example", "http://b.example:8080")
 
 
 async def test_a_missing_asset_is_not_found_rather_than_the_page_cached_forever(anon):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from achterban.casework import service
+from achterban.casework import rules, service
 from achterban.casework.schemas import CaseCreate, IntakeReceipt, PublicCase
 from achterban.consent import service as consent
 from achterban.consent.schemas import ConsentInput
@@ -20,6 +20,59 @@ from achterban.users import service as users
 
 PER_HOUR = 10
 FOLLOW_UP_WORDING = _("You may contact me later about how my case went.")
+# what the form needs, and what a reader is told under the field left empty
+REQUIRED = (
+    ("name", _("Fill in your name.")),
+    ("email", _("Fill in your e-mail address.")),
+    ("address", _("Fill in your address.")),
+    ("topic", _("Choose what your case is about.")),
+    ("subject", _("Fill in a subject.")),
+    ("description", _("Describe what your case is about.")),
+)
+
+
+def check_form(form: PublicCase) -> None:
+    """Every empty or invalid field named with a message in the form's language (400)."""
+    errors = [
+        {"key": key, "message": translate(text, form.language)}
+        for key, text in REQUIRED
+        if not str(getattr(form, key)).strip()
+    ]
+    if form.email.strip():
+        try:
+            normalise.normalise_email(form.email)
+        except ValueError:
+            errors.append(
+                {
+                    "key": "email",
+                    "message": translate(_("This is not an e-mail address."), form.language),
+                }
+            )
+    if form.phone.strip():
+        try:
+            normalise.normalise_phone(form.phone)
+        except ValueError:
+            errors.append(
+                {
+                    "key": "phone",
+                    "message": translate(_("This is not a phone number."), form.language),
+                }
+            )
+    if form.topic.strip() and form.topic not in rules.topics():
+        errors.append(
+            {
+                "key": "topic",
+                "message": translate(_("Choose what your case is about."), form.language),
+            }
+        )
+    if errors:
+        raise Problem(
+            400,
+            _("Some fields need your attention."),
+            kind="validation",
+            errors=errors,
+            language=form.language,  # the form says which language its reader reads
+        )
 
 
 async def intake(form: PublicCase, ip: str | None) -> IntakeReceipt:
@@ -40,10 +93,7 @@ async def intake(form: PublicCase, ip: str | None) -> IntakeReceipt:
             values={"seconds": wait},
             headers={"Retry-After": str(wait)},
         )
-    if not form.name.strip() or not form.subject.strip() or not form.description.strip():
-        raise Problem(
-            400, _("Fill in your name, a subject and what it is about."), kind="validation"
-        )
+    check_form(form)
     if form.website.strip():
         return _receipt(service.new_reference(), form.language)
     actor = Actor(None, "public form", "public", frozenset({"*"}), ip=ip, via="form")
@@ -53,7 +103,7 @@ async def intake(form: PublicCase, ip: str | None) -> IntakeReceipt:
             actor,
             PersonCreate(
                 first_name=first, infix=infix, last_name=last,
-                emails=[form.email] if form.email.strip() else [],
+                emails=[form.email], phones=[form.phone] if form.phone.strip() else [],
                 address=form.address, language=form.language, source="case:form",
             ),
             audit_detail={"source": "case:form", "provisional": True},

@@ -5,7 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from achterban.audit import service as audit
-from achterban.casework import inbox, intake, service, staff, views
+from achterban.casework import inbox, intake, rules, service, staff, views
 from achterban.casework.schemas import (
     AgencyConsent,
     Assign,
@@ -13,6 +13,7 @@ from achterban.casework.schemas import (
     CaseCreate,
     CaseDetail,
     CasePage,
+    CaseTopic,
     Close,
     Constituent,
     EventCreate,
@@ -46,6 +47,18 @@ async def submit_case(request: Request[Any, Any, Any], data: JSONBody[PublicCase
     ip = request.client.host if request.client else None
     receipt = await intake.intake(data, ip)
     return receipt or IntakeReceipt(reference="", message="Thank you.")
+
+
+@get(
+    "/api/public/case-topics",
+    operation_id="listCaseTopics",
+    opt=public(),
+    tags=["casework"],
+    summary="The topics the public case form offers (no login)",
+)
+async def list_case_topics() -> list[CaseTopic]:
+    """From campaigns/casework/topics.yaml, in its order; no personal data."""
+    return [CaseTopic(code=code, label=rules.topic_label(code)) for code in rules.topics()]
 
 
 class CaseController(Controller):

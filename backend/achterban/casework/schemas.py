@@ -225,6 +225,13 @@ class CasePage(msgspec.Struct, kw_only=True):
     counts: dict[str, int]
 
 
+class CaseTopic(msgspec.Struct, kw_only=True):
+    """A topic the public form offers: its code and its name per language (nl, en)."""
+
+    code: str
+    label: dict[str, str]
+
+
 class IntakeReceipt(msgspec.Struct, kw_only=True):
     reference: str
     message: str

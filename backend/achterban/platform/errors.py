@@ -47,9 +47,11 @@ class Problem(Exception):
         kind: str = "",
         headers: dict[str, str] | None = None,
         values: dict[str, Any] | None = None,
+        language: str | None = None,
         **extra: Any,
     ) -> None:
         super().__init__(detail.format(**values) if values else detail)
+        self.language = language  # the answer's language when the request names its own
         self.status = status
         self.detail = detail
         self.values = values or {}
@@ -70,8 +72,9 @@ def problem_response(
     headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
     values: dict[str, Any] | None = None,
+    language: str | None = None,
 ) -> Response[dict[str, Any]]:
-    language = negotiate(request.headers.get("accept-language"))
+    language = language or negotiate(request.headers.get("accept-language"))
     title = TITLES.get(status) or HTTPStatus(status).phrase
     body: dict[str, Any] = {
         "type": f"urn:achterban:problem:{kind}" if kind else "about:blank",
@@ -130,8 +133,8 @@ def _validation_errors(exc: ValidationException, language: str) -> list[dict[str
 
 def handle_problem(request: Request[Any, Any, Any], exc: Problem) -> Response[dict[str, Any]]:
     extra = exc.extra
+    language = exc.language or negotiate(request.headers.get("accept-language"))
     if isinstance(extra.get("errors"), list):  # a field's message is a message id too
-        language = negotiate(request.headers.get("accept-language"))
         extra = {**extra, "errors": [
             {**e, "message": translate(e["message"], language)}
             if isinstance(e, dict) and isinstance(e.get("message"), str) else e
@@ -145,6 +148,7 @@ def handle_problem(request: Request[Any, Any, Any], exc: Problem) -> Response[di
         headers=exc.headers,
         extra=extra,
         values=exc.values,
+        language=language,
     )
 
 

@@ -2,13 +2,17 @@
 
 Answers of the API hold personal data: nothing may keep them (``no-store``). The SPA may
 load only what our own host serves (its content security policy has no inline script),
-no page may be framed, and no URL (preference links carry tokens) leaves in a Referer.
+no page may be framed but the embeddable case form (``/form/embed``), and that only by the
+origins ``ACHTERBAN_FORM_FRAME_ANCESTORS`` lists (none by default), and no URL (preference
+links carry tokens) leaves in a Referer.
 """
 
 from __future__ import annotations
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
+
+from achterban.settings import get_settings
 
 _APP_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -20,6 +24,7 @@ _APP_POLICY = (
 DOCS_POLICY = _APP_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 _API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 DOCS_PATHS = ("/api/schema", "/api/schema/")
+EMBED_PATHS = ("/form/embed", "/form/embed/")  # the case form a party puts on its own site
 
 COMMON = {
     "X-Content-Type-Options": "nosniff",
@@ -30,7 +35,11 @@ COMMON = {
 }
 
 
-def policy_for(path: str) -> str:
+def policy_for(path: str, frame_ancestors: tuple[str, ...] = ()) -> str:
+    if path in EMBED_PATHS and frame_ancestors:
+        return _APP_POLICY.replace(
+            "frame-ancestors 'none'", "frame-ancestors " + " ".join(frame_ancestors)
+        )
     if path in DOCS_PATHS:
         return DOCS_POLICY
     if path == "/api" or path.startswith("/api/"):
@@ -44,8 +53,11 @@ async def security_headers(message: Message, scope: Scope) -> None:
         return
     headers = MutableScopeHeaders.from_message(message)
     path = str(scope.get("path", ""))
+    ancestors = get_settings().form_frame_ancestors if path in EMBED_PATHS else ()
     for name, value in COMMON.items():
         headers[name] = value
-    headers["Content-Security-Policy"] = policy_for(path)
+    if ancestors:  # the policy's frame-ancestors names who may frame it; DENY would beat it
+        del headers["X-Frame-Options"]
+    headers["Content-Security-Policy"] = policy_for(path, ancestors)
     if path == "/api" or path.startswith("/api/") or "cache-control" not in headers:
         headers["Cache-Control"] = "no-store"  # the SPA's files set their own

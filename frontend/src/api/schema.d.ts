@@ -1207,6 +1207,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/case-topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The topics the public case form offers (no login) */
+        get: operations["listCaseTopics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/public/cases": {
         parameters: {
             query?: never;
@@ -1644,6 +1661,13 @@ export interface components {
             due_at: string | null;
             id: number;
             title: string;
+        };
+        /** CaseTopic */
+        CaseTopic: {
+            code: string;
+            label: {
+                [key: string]: string;
+            };
         };
         /** ChainCheck */
         ChainCheck: {
@@ -6969,6 +6993,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCaseTopics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseTopic"][];
                 };
             };
         };

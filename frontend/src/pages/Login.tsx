@@ -2,7 +2,7 @@
 // (the secret shown once, then the recovery codes shown once) where the role needs one.
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { Navigate } from "react-router-dom";
+import { Link, Navigate } from "react-router-dom";
 import { api, type Session } from "../api/client";
 import type { components } from "../api/schema";
 import { ApiError, unwrap } from "../api/query";
@@ -182,6 +182,9 @@ export function LoginPage() {
     <main className="login">
       <h1>{t("appName")}</h1>
       {body}
+      <p className="public-link">
+        <Link to="/form">{t("contactRepresentative")}</Link>
+      </p>
       <LanguageSwitch />
     </main>
   );
