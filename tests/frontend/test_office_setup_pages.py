@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 import uuid
 
-import httpx
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from achterban.districts import loaders
 from tests.frontend.browser import CHROMIUM_ARGS, api_client, assert_accessible
+from tests.frontend.test_case_form import _box, _fill
 from tests.frontend.test_people_settle import _dutch_only
 from tests.frontend.test_staff_pages import _sign_in_nl
 
@@ -72,14 +72,14 @@ def test_an_admin_sets_up_a_council_office_whose_caseworker_gets_the_case(
         expect(page.get_by_role("row").filter(has_text="Wendy Wonen")).to_contain_text("Wonen")
         assert_accessible(page)
 
-        # a resident of Lelystad sends a case: it lands with Wendy
-        receipt = httpx.post(live_server + "/api/public/cases", json={
-            "name": "Zeger Zandstra", "email": f"zeger.{uuid.uuid4().hex[:4]}@example.org",
-            "subject": "Schimmel in mijn huurwoning", "description": "Al maanden",
-            "topic": "housing", "address": LELYSTAD, "follow_up_consent": True,
-        })  # fmt: skip
-        assert receipt.status_code == 202, receipt.text
-        reference = receipt.json()["reference"]
+        # a resident of Lelystad sends a case on the public page: it lands with Wendy
+        visitor = browser.new_context(locale="nl-NL").new_page()
+        visitor.goto(live_server + "/form")
+        _fill(visitor, f"Zandstra{uuid.uuid4().hex[:4]}")
+        _box(visitor.get_by_role("form", name="Uw zaak"), "Adres").fill(LELYSTAD)
+        visitor.get_by_role("button", name="Zaak versturen").click()
+        expect(visitor.get_by_role("heading", name="Uw zaak is ontvangen")).to_be_visible()
+        reference = visitor.get_by_test_id("case-reference").inner_text().strip()
         with api_client(live_server, staff_user.email, staff_user.password) as client:
             cases = client.get("/api/cases", params={"view": "all", "q": reference}).json()
             office = next(
