@@ -111,7 +111,7 @@ async def test_after_erasure_the_import_reports_the_person_and_a_return_is_flagg
     async with client_for(app) as anon:
         form = await anon.post("/api/public/cases", json={
             "name": "Came Back", "email": values["email"], "subject": "Again",
-            "description": "I am back", "topic": "housing", "address": "",
+            "description": "I am back", "topic": "housing", "address": "Markt 1, 9401 AA Assen",
         })  # fmt: skip
     assert form.status_code == 202, form.text
     case = await Case.select(Case.person).where(Case.reference == form.json()["reference"]).first()
