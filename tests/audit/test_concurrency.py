@@ -84,3 +84,25 @@ async def test_an_entry_whose_transaction_commits_late_is_sealed_after_later_ids
     }
     assert late_row["id"] < early["id"] and seals[late_row["id"]] > seals[early["id"]]
     assert (await service.verify_chain()).ok
+
+
+@pg_only
+async def test_a_bad_entry_among_concurrent_lone_entries_fails_alone(app):
+    """Lone entries share INSERTs; one that the database refuses takes no other with it."""
+    before = await AuditEvent.count()
+    too_long = Actor(3999, "x" * 300, "admin", frozenset({"*"}), ip="10.8.8.8")  # label: 254
+    waves = []
+    for wave in range(3):
+        good = [
+            service.record(_actor(i), "person.read", "person", i, {"view": f"lone{wave}"})
+            for i in range(3000, 3020)
+        ]
+        bad = service.record(too_long, "person.read", "person", 1)
+        waves.append(asyncio.gather(*good[:10], bad, *good[10:], return_exceptions=True))
+    results = [r for wave in await asyncio.gather(*waves) for r in wave]
+    failed = [r for r in results if isinstance(r, Exception)]
+    assert len(failed) == 3 and all("too long" in str(r) for r in failed)
+    assert await AuditEvent.count() == before + 60
+    assert not await AuditEvent.exists().where(AuditEvent.actor_label == "x" * 300)
+    report = await service.verify_chain()
+    assert report.ok, report.reason

@@ -36,21 +36,30 @@ class _Flusher:
         self.tasks: set[asyncio.Task[None]] = set()
 
     async def run(self) -> None:
-        while self.waiting:
-            batch, self.waiting = self.waiting, []
+        while self.waiting:  # again when entries came while the connection went back
+            batch: list[tuple[tuple[Any, ...], asyncio.Future[None]]] = []
             try:
+                # one connection for every round: the pool resets a connection when it
+                # goes back, a round trip each batch would otherwise pay
                 async with self.pool.acquire() as connection:
-                    if len(batch) == 1:
-                        await connection.execute(INSERT_ONE, *batch[0][0])
-                    else:
-                        columns = [list(col) for col in zip(*(v for v, _ in batch), strict=True)]
-                        await connection.execute(INSERT_MANY, *columns)
-            except Exception:
+                    while True:
+                        if not self.waiting:
+                            await asyncio.sleep(0)  # writers just answered queue their next
+                            if not self.waiting:
+                                break
+                        batch, self.waiting = self.waiting, []
+                        if len(batch) == 1:
+                            await connection.execute(INSERT_ONE, *batch[0][0])
+                        else:
+                            columns = [list(c) for c in zip(*(v for v, _ in batch), strict=True)]
+                            await connection.execute(INSERT_MANY, *columns)
+                        for _, future in batch:
+                            if not future.done():
+                                future.set_result(None)
+                        batch = []
+            except Exception:  # each entry on its own, on fresh connections
+                batch, self.waiting = batch + self.waiting, []
                 await self._one_by_one(batch)
-                continue
-            for _, future in batch:
-                if not future.done():
-                    future.set_result(None)
 
     async def _one_by_one(self, batch: list[tuple[tuple[Any, ...], asyncio.Future[None]]]) -> None:
         for values, future in batch:

@@ -57,7 +57,7 @@ async def _seal_batch(limit: int, wait: bool) -> int | None:
                 if not got[0]["got"]:
                     return None
         if db.is_postgres():
-            return await _seal_pg(limit, sweep=wait)
+            return await _seal_pg(limit)
         pending = (
             await AuditPending.select(AuditPending.event_id)
             .order_by(AuditPending.event_id)
@@ -77,34 +77,40 @@ async def _seal_batch(limit: int, wait: bool) -> int | None:
         return len(pending)
 
 
-async def _seal_pg(limit: int, sweep: bool) -> int:
-    """The same on PostgreSQL in three statements (the sealer keeps up with many writers)."""
-    events = await db.pg_fetch(
-        "SELECT e.* FROM audit_pending p JOIN audit_event e ON e.id = p.event_id"
-        " ORDER BY p.event_id LIMIT $1",
-        limit,
-    )
-    ids = [int(e["id"]) for e in events]
-    orphans = await db.pg_fetch(  # queued ids whose event is gone: dropped from the queue
-        "SELECT p.event_id FROM audit_pending p WHERE NOT EXISTS"
-        " (SELECT 1 FROM audit_event e WHERE e.id = p.event_id) LIMIT $1",
-        limit,
-    ) if sweep and len(events) < limit else []  # fmt: skip
-    if not events and not orphans:
+# The queue's oldest ids, taken off it in the statement that reads their events. The
+# events are found one by one through their primary key (LATERAL): a join the planner
+# may turn into a scan of the whole log, which grows with every entry, on each batch.
+# An id whose event is gone (deleted by someone bypassing the triggers) comes back with
+# no event; it is dropped from the queue and stays out of the chain.
+TAKE_PENDING = (
+    "WITH taken AS (DELETE FROM audit_pending WHERE event_id = ANY(ARRAY("
+    "SELECT event_id FROM audit_pending ORDER BY event_id LIMIT $1)) RETURNING event_id)"
+    " SELECT t.event_id AS queued, e.* FROM taken t"
+    " LEFT JOIN LATERAL (SELECT * FROM audit_event WHERE id = t.event_id) e ON true"
+    " ORDER BY t.event_id"
+)
+INSERT_SEALS = (
+    "INSERT INTO audit_seal (seq, event_id, prev_hash, hash, sealed_at)"
+    " SELECT s, e, p, h, now() FROM unnest($1::bigint[], $2::bigint[], $3::text[],"
+    " $4::text[]) AS r(s, e, p, h)"
+)
+
+
+async def _seal_pg(limit: int) -> int:
+    """The same on PostgreSQL: take and read the queue in one statement, then one insert."""
+    taken = await db.pg_fetch(TAKE_PENDING, limit)
+    if not taken:
         return 0
-    seq, head = await _head()
-    seals = rules.seal_rows(_key(), events, seq, head)
-    if seals:
+    events = [e for e in taken if e["id"] is not None]
+    if events:
+        seq, head = await _head()
+        seals = rules.seal_rows(_key(), events, seq, head)
         await db.pg_execute(
-            "INSERT INTO audit_seal (seq, event_id, prev_hash, hash, sealed_at)"
-            " SELECT s, e, p, h, now() FROM unnest($1::bigint[], $2::bigint[], $3::text[],"
-            " $4::text[]) AS r(s, e, p, h)",
+            INSERT_SEALS,
             [x["seq"] for x in seals], [x["event_id"] for x in seals],
             [x["prev_hash"] for x in seals], [x["hash"] for x in seals],
         )  # fmt: skip
-    gone = ids + [int(o["event_id"]) for o in orphans]
-    await db.pg_execute("DELETE FROM audit_pending WHERE event_id = ANY($1::bigint[])", gone)
-    return len(gone)
+    return len(taken)
 
 
 async def seal(limit: int = SEAL_BATCH, *, wait: bool = True) -> int:

@@ -33,14 +33,46 @@ def _stamp(value: Any) -> str:
     return str(value)
 
 
-def seal_hash(key: bytes, event: Mapping[str, Any], seq: int, prev_hash: str) -> str:
+def _payload(event: Mapping[str, Any], seq: int, prev_hash: str) -> dict[str, Any]:
     payload: dict[str, Any] = {name: event.get(name) for name in HASHED_FIELDS}
     payload["at"] = _stamp(event["at"])
     payload["detail"] = event.get("detail") or "{}"
     payload["event"] = int(event["id"])
     payload["seq"] = seq
     payload["prev"] = prev_hash
-    encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return payload
+
+
+_SORTED = tuple(sorted((*HASHED_FIELDS, "detail", "event", "seq", "prev")))
+_PREFIXES = tuple(("{" if i == 0 else ",") + f'"{name}":' for i, name in enumerate(_SORTED))
+_quote = json.encoder.encode_basestring_ascii  # what json.dumps writes for a str
+
+
+def canonical_payload(event: Mapping[str, Any], seq: int, prev_hash: str) -> str:
+    """What a seal's HMAC covers: the payload as compact JSON with its keys sorted.
+
+    Built directly for str, int and None values (the sealer's hot path), the same text
+    ``json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)`` gives;
+    any other value goes through json.dumps itself.
+    """
+    payload = _payload(event, seq, prev_hash)
+    parts = []
+    for prefix, name in zip(_PREFIXES, _SORTED, strict=True):
+        value = payload[name]
+        kind = type(value)
+        if kind is str:
+            parts.append(prefix + _quote(value))
+        elif kind is int:
+            parts.append(prefix + int.__repr__(value))
+        elif value is None:
+            parts.append(prefix + "null")
+        else:
+            return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return "".join(parts) + "}"
+
+
+def seal_hash(key: bytes, event: Mapping[str, Any], seq: int, prev_hash: str) -> str:
+    encoded = canonical_payload(event, seq, prev_hash)
     return hmac.new(key, encoded.encode(), hashlib.sha256).hexdigest()
 
 
