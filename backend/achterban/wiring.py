@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from achterban import personal
 from achterban.casework import rules as casework_rules
+from achterban.casework import service as casework
 from achterban.dedupe import service as dedupe
 from achterban.districts import offices
 from achterban.districts import service as districts
 from achterban.donations import service as donations
 from achterban.memberships import service as memberships
-from achterban.people import roles
+from achterban.people import roles, search
 from achterban.users import service as users
 
 
@@ -26,6 +27,8 @@ def connect() -> None:
     roles.BRANCH_WHERE[:] = [memberships.member_where]
     # a signed-in office user's districts (their scope)
     users.OFFICE_DISTRICTS[:] = [districts.office_districts]
+    # the people search finds a case's constituent by the case's reference (its office only)
+    search.REFERENCE_PEOPLE[:] = [casework.constituents_with_reference]
     # the topics a caseworker can specialise in
     offices.TOPICS[:] = [casework_rules.topics]
     # what a merge moves: every domain's part of a person

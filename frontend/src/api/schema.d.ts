@@ -1983,6 +1983,8 @@ export interface components {
             limit: number;
             offset: number;
             total: number;
+            /** @default false */
+            total_capped: boolean;
         };
         /** PersonPatch */
         PersonPatch: {
