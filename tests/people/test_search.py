@@ -274,6 +274,11 @@ async def test_a_case_reference_finds_its_constituent_for_the_cases_office_only(
         assert await _found(admin_client, q) == [person["id"]], q
     async with signed_in(app, case_offices["rep_a"]) as client:
         assert await _found(client, reference) == [person["id"]]
+    # the list as a file holds them too
+    exported = await admin_client.get(
+        "/api/people/export", params={"q": reference, "format": "csv"}
+    )
+    assert exported.status_code == 200 and surname in exported.text
     # national staff do not read the contents of cases: the reference tells them nothing
     async with signed_in(app, await make_user("organiser")) as client:
         assert person["id"] in await _found(client, surname)

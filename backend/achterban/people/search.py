@@ -209,14 +209,15 @@ async def search(actor: Actor, f: PersonFilter, *, limit: int = 50, offset: int 
     """A page of the list. With ``q``, best matches first (sort ``relevance``); when
     nobody matches every word, PostgreSQL looks again for near misses (a typo). ``q`` may
     also be a case reference: the case's constituent, for the case's own office."""
-    cases = await _reference_people(actor, f.q)
+    cases = await reference_people(actor, f.q)
     page = await _search(actor, f, limit, offset, fuzzy=False, cases=cases)
     if page.total == 0 and f.q and db.is_postgres() and _may_be_typo(f.q):
         page = await _search(actor, f, limit, offset, fuzzy=True, cases=cases)
     return page
 
 
-async def _reference_people(actor: Actor, q: str | None) -> list[int]:
+async def reference_people(actor: Actor, q: str | None) -> list[int]:
+    """The people a search ``q`` finds as the constituent of a case (see REFERENCE_PEOPLE)."""
     if not q or not q.strip() or len(q.split()) != 1:
         return []
     if not REFERENCE_PEOPLE:
