@@ -305,9 +305,12 @@ async def list_people(
     """The list as staff see it: who searched for what, and how many they saw, is audited."""
     page = await search(actor, f, limit=limit, offset=offset)
     filters = {k: str(v) for k, v in msgspec.structs.asdict(f).items() if v not in (None, "")}
-    await audit.record(actor, "person.search", "people", "", {
+    detail: dict[str, Any] = {
         "filters": filters, "total": page.total, "shown": len(page.items), "offset": offset,
-    })  # fmt: skip
+    }  # fmt: skip
+    if page.total_capped:
+        detail["total_capped"] = True  # more than total matched
+    await audit.record(actor, "person.search", "people", "", detail)
     return page
 
 
