@@ -232,30 +232,34 @@ def _may_be_typo(q: str) -> bool:
     return bool(words) and not digits and len(q.strip()) >= 3
 
 
-def _whole_words(q: str) -> Any:
+def _whole_words(q: str) -> QueryString | None:
     """Every word of ``q`` found whole: the best a match can be."""
-    clause: Any = None
-    for term in terms(q):
-        item = WhereRaw("search_text LIKE {} ESCAPE '\\'", term.whole_word)
-        clause = item if clause is None else clause & item
-    return clause
+    words = terms(q)
+    if not words:
+        return None
+    sql = " AND ".join("search_text LIKE {} ESCAPE '\\'" for _ in words)
+    return QueryString(sql, *[t.whole_word for t in words])
 
 
-def _candidates(clause: Any, q: str, fuzzy: bool) -> QueryString:
-    """The ids a search ranks: up to ``TOTAL_CAP + 1`` matches, and when there are more,
-    as many of those who match every word whole. Fewer matches: all of them, so the count
-    is exact (and the second look is not taken)."""
-    some = Person.select(Person.id).where(clause).limit(TOTAL_CAP + 1)
+def _candidates(clause: Any, q: str, fuzzy: bool, need: int) -> QueryString:
+    """The ids a search ranks: up to ``TOTAL_CAP + 1`` matches, and when there are more
+    but fewer than ``need`` (the pages up to this one) among them match every word whole,
+    as many of those who do. Fewer matches: all of them, so the count is exact."""
     best = _whole_words(q)
     if fuzzy or best is None:
+        some = Person.select(Person.id).where(clause).limit(TOTAL_CAP + 1)
         return QueryString("SELECT c.id FROM ({}) c", some.querystrings[0])
-    whole = Person.select(Person.id).where(clause & best).limit(TOTAL_CAP + 1)
+    flag = QueryString("CASE WHEN {} THEN 1 ELSE 0 END", best, alias="best")
+    some = Person.select(Person.id, flag).where(clause).limit(TOTAL_CAP + 1)
+    whole = Person.select(Person.id).where(clause & WhereRaw("{}", best)).limit(TOTAL_CAP + 1)
     return QueryString(
         "WITH some_match AS ({}) SELECT id FROM some_match UNION "
-        "SELECT b.id FROM ({}) b WHERE (SELECT count(*) FROM some_match) > {}",
+        "SELECT b.id FROM ({}) b WHERE (SELECT count(*) FROM some_match) > {} "
+        "AND (SELECT count(*) FROM some_match WHERE best = 1) < {}",
         some.querystrings[0],
         whole.querystrings[0],
         TOTAL_CAP,
+        need,
     )
 
 
@@ -274,7 +278,7 @@ async def _search(
     if f.q and f.q.strip():
         # a search reads a bounded set of candidates once: the page and their count
         found = QueryString("count(*) OVER ()", alias="found")
-        within = Person.id.is_in(_candidates(clause, f.q, fuzzy))
+        within = Person.id.is_in(_candidates(clause, f.q, fuzzy, offset + limit))
         query = _order(Person.select(*SUMMARY_COLUMNS, found).where(within), f, fuzzy)
         rows = await query.limit(limit).offset(offset)
         total = int(rows[0]["found"]) if rows else await Person.count().where(within)
