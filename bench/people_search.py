@@ -6,7 +6,8 @@
 Seeds N people (kept between runs) with common Dutch and US first names, Dutch surnames
 with their infix ("de Vries", "van der Berg") and US surnames, e-mail addresses, mobile
 and US phone numbers, Dutch postcodes and US ZIP codes, and tags. Then it runs each kind
-of list a staffer asks for through ``people.search.search`` (first page with its total):
+of list a staffer asks for through ``people.search.search`` (first page with its total; a
+search counts up to ``search.TOTAL_CAP`` and says "more than" beyond):
 
     filter     postcode prefix + tag, sorted by name
     first      a first name ("Anna")

@@ -17,7 +17,7 @@ from achterban.districts import offices
 from achterban.districts import service as districts
 from achterban.donations import service as donations
 from achterban.memberships import service as memberships
-from achterban.people import roles
+from achterban.people import roles, search
 from achterban.users import service as users
 
 
@@ -27,6 +27,8 @@ def connect() -> None:
     roles.BRANCH_WHERE[:] = [memberships.member_where]
     # a signed-in office user's districts (their scope)
     users.OFFICE_DISTRICTS[:] = [districts.office_districts]
+    # the people search finds a case's constituent by the case's reference (its office only)
+    search.REFERENCE_PEOPLE[:] = [casework.constituents_with_reference]
     # the topics a caseworker can specialise in
     offices.TOPICS[:] = [casework_rules.topics]
     # an office with open cases is not deactivated before they are moved or closed

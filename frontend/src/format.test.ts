@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatFor } from "./format";
+import { countedAtLeast, formatFor } from "./format";
+import { translate } from "./i18n";
 
 describe("formats", () => {
   it("write amounts as each language does", () => {
@@ -17,5 +18,21 @@ describe("formats", () => {
     expect(formatFor("en").plural(1)).toBe("one");
     expect(formatFor("en").plural(2)).toBe("other");
     expect(formatFor("nl").plural(0)).toBe("other");
+  });
+});
+
+describe("counts", () => {
+  it("say a search's capped total as more than that many, in each language", () => {
+    for (const [language, more, exact, one] of [
+      ["nl", "meer dan 1.000 mensen", "1.000 mensen", "1 persoon"],
+      ["en", "more than 1,000 people", "1,000 people", "1 person"],
+    ] as const) {
+      const t = (key: Parameters<typeof translate>[1], values?: Record<string, string | number>) =>
+        translate(language, key, values);
+      const format = formatFor(language);
+      expect(countedAtLeast(t, format, "total", 1000, true)).toBe(more);
+      expect(countedAtLeast(t, format, "total", 1000, false)).toBe(exact);
+      expect(countedAtLeast(t, format, "total", 1, false)).toBe(one);
+    }
   });
 });

@@ -53,3 +53,8 @@ export function useFormat(): Format {
 export function counted(t: T, format: Format, base: string, count: number): string {
   return t(`${base}_${format.plural(count)}` as MessageKey, { count: format.number(count) });
 }
+
+/** A count that may be a floor (a search counts up to a limit): then `baseMore`, "more than". */
+export function countedAtLeast(t: T, format: Format, base: string, count: number, more: boolean): string {
+  return more ? t(`${base}More` as MessageKey, { count: format.number(count) }) : counted(t, format, base, count);
+}

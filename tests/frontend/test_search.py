@@ -53,3 +53,28 @@ def test_staff_find_a_person_by_what_they_know(live_server, staff_user):
         page.get_by_label("Search").fill(f"Quist{digits}")
         page.get_by_role("button", name="Search").click()
         expect(page.get_by_role("status")).to_contain_text(re.compile(r"^1 person ·"))
+
+
+@pytest.mark.browser
+def test_a_case_reference_finds_the_constituent(live_server, staff_user):
+    digits = f"{random.randrange(10**7):07d}"
+    with api_client(live_server, staff_user.email, staff_user.password) as client:
+        person = client.post("/api/people", json={
+            "first_name": "Mirte", "last_name": f"Zaak{digits}",
+            "address": "Vismarkt 2, 9712 CB Groningen",
+        })  # fmt: skip
+        assert person.status_code == 201, person.text
+        case = client.post("/api/cases", json={
+            "subject": "Stoep", "description": "Losse tegels", "topic": "roads",
+            "address": "Vismarkt 2, 9712 CB Groningen", "person_id": person.json()["id"],
+        })  # fmt: skip
+        assert case.status_code == 201, case.text
+    reference = case.json()["reference"]
+    with chromium_page() as page:
+        sign_in(page, live_server, staff_user.email, staff_user.password)
+        page.goto(live_server + "/people")
+        for query in (reference, reference.lower()):
+            page.get_by_label("Search").fill(query)
+            page.get_by_role("button", name="Search").click()
+            expect(page.get_by_role("link", name=f"Mirte Zaak{digits}"), query).to_be_visible()
+            expect(page.get_by_role("status")).to_contain_text(re.compile(r"^1 person ·"))

@@ -203,3 +203,98 @@ async def test_an_erased_person_leaves_nothing_to_search_by(app, admin_client):
     row = await Person.select(Person.search_text).where(Person.id == person["id"]).first()
     assert row["search_text"] == ""
     assert await _found(admin_client, f"gone{tag}") == []
+
+
+async def test_a_search_counts_to_a_limit_and_still_shows_the_best_matches_first(
+    app, admin_client, monkeypatch
+):
+    from achterban.people import search
+
+    tag = _tag()
+    # more people start with the word than the search counts; the two who have it whole
+    # were added last, so they are not among the first matches read
+    longer = [await _create(admin_client, first_name=f"{tag}x", last_name=f"L{i}") for i in "abcd"]
+    whole = [await _create(admin_client, first_name=tag, last_name=f"W{i}") for i in "ba"]
+    monkeypatch.setattr(search, "TOTAL_CAP", 3)
+    response = await admin_client.get("/api/people", params={"q": tag, "limit": 2})
+    assert response.status_code == 200, response.text
+    page = response.json()
+    assert (page["total"], page["total_capped"]) == (3, True)
+    assert [p["id"] for p in page["items"]] == [whole[1]["id"], whole[0]["id"]]
+    rest = (await admin_client.get("/api/people", params={"q": tag, "offset": 2})).json()
+    assert {p["id"] for p in rest["items"]} <= {p["id"] for p in longer}
+    assert rest["total_capped"] is True
+    # as many as it counts: the exact number
+    monkeypatch.setattr(search, "TOTAL_CAP", 6)
+    exact = (await admin_client.get("/api/people", params={"q": tag})).json()
+    assert (exact["total"], exact["total_capped"]) == (6, False)
+    assert [p["id"] for p in exact["items"]][:2] == [whole[1]["id"], whole[0]["id"]]
+    assert {p["id"] for p in exact["items"][2:]} == {p["id"] for p in longer}
+
+
+@pytest.fixture(scope="module")
+async def case_offices(app):
+    from achterban.districts import loaders
+    from tests.casework.test_casework import _office
+
+    await loaders.load_nl_pc4()
+    a, b = await _office("NL-GM-groningen"), await _office("NL-GM-assen")
+    reps = {
+        "rep_a": await make_user("representative", office_id=a),
+        "rep_b": await make_user("representative", office_id=b),
+    }
+    loaders.invalidate()
+    return {"a": a, "b": b, **reps}
+
+
+async def _case_for(admin_client, person: dict, office_id: int) -> str:
+    from achterban.casework.tables import Case
+
+    created = await admin_client.post("/api/cases", json={
+        "subject": "Stoep", "description": "Losse tegels", "topic": "roads",
+        "address": "Vismarkt 2, 9712 CB Groningen", "person_id": person["id"],
+    })  # fmt: skip
+    assert created.status_code == 201, created.text
+    case = created.json()
+    await Case.update({Case.office: office_id}).where(Case.id == case["id"])
+    return case["reference"]
+
+
+async def test_a_case_reference_finds_its_constituent_for_the_cases_office_only(
+    app, admin_client, case_offices
+):
+    surname = f"Zaak{_tag()}"
+    person = await _create(
+        admin_client, first_name="Roos", last_name=surname, address="Vismarkt 2, 9712 CB Groningen"
+    )
+    reference = await _case_for(admin_client, person, case_offices["a"])
+    assert reference.startswith("C-")
+    # as shown on the case, or typed in lower case
+    for q in (reference, reference.lower(), f" {reference} "):
+        assert await _found(admin_client, q) == [person["id"]], q
+    async with signed_in(app, case_offices["rep_a"]) as client:
+        assert await _found(client, reference) == [person["id"]]
+    # the list as a file holds them too
+    exported = await admin_client.get(
+        "/api/people/export", params={"q": reference, "format": "csv"}
+    )
+    assert exported.status_code == 200 and surname in exported.text
+    # national staff do not read the contents of cases: the reference tells them nothing
+    async with signed_in(app, await make_user("organiser")) as client:
+        assert person["id"] in await _found(client, surname)
+        response = await client.get("/api/people", params={"q": reference})
+        assert response.status_code == 200, response.text
+        assert (response.json()["items"], response.json()["total"]) == ([], 0)
+    # nor does another office, about someone of its own district whose case is not its own
+    neighbour = await _create(
+        admin_client, first_name="Roos", last_name=surname, address="Markt 1, 9401 AA Assen"
+    )
+    theirs = await _case_for(admin_client, neighbour, case_offices["a"])
+    async with signed_in(app, case_offices["rep_b"]) as client:
+        assert await _found(client, surname) == [neighbour["id"]]
+        response = await client.get("/api/people", params={"q": theirs})
+        assert response.status_code == 200, response.text
+        assert (response.json()["items"], response.json()["total"]) == ([], 0)
+        assert await _found(client, reference) == []
+    # a reference that exists nowhere finds nobody
+    assert await _found(admin_client, "C-00000000") == []

@@ -4,6 +4,7 @@ the pages read in ``views.py`` (its reads are named here too, for other domains)
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import datetime
 from typing import Any
@@ -37,6 +38,25 @@ from achterban.platform.i18n import _
 
 def new_reference() -> str:
     return f"C-{secrets.token_hex(4).upper()}"
+
+
+REFERENCE = re.compile(r"C-[0-9A-F]{8}")
+
+
+async def constituents_with_reference(actor: Actor, text: str) -> list[int]:
+    """The constituent of the case whose reference ``text`` is (as shown on the case, in
+    any case), for those who read that case's contents: its own office and administrators.
+    Nobody for anyone else, or when ``text`` is no reference. The people search finds them
+    by it (wired in by ``wiring.py``); a merged-away constituent is found as the survivor."""
+    reference = text.strip().upper()
+    if not REFERENCE.fullmatch(reference):
+        return []
+    clause = (CaseRow.reference == reference) & CaseRow.person.is_not_null()
+    own = scope.office_where(actor)
+    rows = await CaseRow.select(
+        CaseRow.person, CaseRow.person.merged_into.as_alias("survivor")
+    ).where(clause & own if own is not None else clause)
+    return [r["survivor"] or r["person"] for r in rows]
 
 
 def check_topic(topic: str) -> str:

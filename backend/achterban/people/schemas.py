@@ -118,7 +118,9 @@ class PersonSummary(msgspec.Struct, kw_only=True):
 
 class PersonPage(msgspec.Struct, kw_only=True):
     items: list[PersonSummary]
+    # with total_capped, more people match than total (a search counts up to 1,000)
     total: int
+    total_capped: bool = False
     limit: int
     offset: int
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -101,7 +102,12 @@ def _rank(q: str, fuzzy: bool) -> QueryString:
 
 
 def conditions(
-    actor: Actor, f: PersonFilter, today: date | None = None, *, fuzzy: bool = False
+    actor: Actor,
+    f: PersonFilter,
+    today: date | None = None,
+    *,
+    fuzzy: bool = False,
+    cases: list[int] | None = None,
 ) -> list[Any]:
     """Where clauses for a filter; shared by the list, exports and segments.
 
@@ -109,6 +115,7 @@ def conditions(
     any order, with or without infix, e-mail fragments, phone numbers as typed,
     postcodes with or without the space, the city. ``fuzzy`` adds near misses
     (PostgreSQL's pg_trgm); the list uses it when the plain search finds nobody.
+    ``cases``: people whose case has the reference ``q`` (found as well, within scope).
     """
     where: list[Any] = [Person.erased_at.is_null(), Person.merged_into.is_null()]
     visible = scope.visible_where(actor)
@@ -116,6 +123,9 @@ def conditions(
         where.append(visible)
     if f.q and f.q.strip():
         text = _text_condition(f.q, fuzzy)
+        if cases:
+            by_case = Person.id.is_in(cases)
+            text = by_case if text is None else text | by_case
         where.append(text if text is not None else Person.id == -1)
     if f.email:
         where.append(Person.id.is_in(
@@ -182,13 +192,37 @@ def combine(where: list[Any]) -> Any:
     return clause
 
 
+# A search counts its matches up to this many; beyond, the page says "more than" this
+# number (``PersonPage.total_capped``), and ranks within a bounded set of candidates:
+# this many matching people and this many who match every word whole (the best matches).
+# A common first name finds tens of thousands at a million people: reading them all to
+# count and rank them is what a search would otherwise cost.
+TOTAL_CAP = 1000
+
+# Cases, whose references a search also finds, sit above people: casework hands down
+# (wiring.py) the people whose case has the reference ``q`` and whose contents the actor
+# may read; none when ``q`` is not a case reference or the case is not theirs.
+REFERENCE_PEOPLE: list[Callable[[Actor, str], Awaitable[list[int]]]] = []
+
+
 async def search(actor: Actor, f: PersonFilter, *, limit: int = 50, offset: int = 0) -> PersonPage:
     """A page of the list. With ``q``, best matches first (sort ``relevance``); when
-    nobody matches every word, PostgreSQL looks again for near misses (a typo)."""
-    page = await _search(actor, f, limit, offset, fuzzy=False)
+    nobody matches every word, PostgreSQL looks again for near misses (a typo). ``q`` may
+    also be a case reference: the case's constituent, for the case's own office."""
+    cases = await reference_people(actor, f.q)
+    page = await _search(actor, f, limit, offset, fuzzy=False, cases=cases)
     if page.total == 0 and f.q and db.is_postgres() and _may_be_typo(f.q):
-        page = await _search(actor, f, limit, offset, fuzzy=True)
+        page = await _search(actor, f, limit, offset, fuzzy=True, cases=cases)
     return page
+
+
+async def reference_people(actor: Actor, q: str | None) -> list[int]:
+    """The people a search ``q`` finds as the constituent of a case (see REFERENCE_PEOPLE)."""
+    if not q or not q.strip() or len(q.split()) != 1:
+        return []
+    if not REFERENCE_PEOPLE:
+        raise RuntimeError("case references are not wired (achterban.wiring.connect)")
+    return await REFERENCE_PEOPLE[0](actor, q.strip())
 
 
 def _may_be_typo(q: str) -> bool:
@@ -198,26 +232,74 @@ def _may_be_typo(q: str) -> bool:
     return bool(words) and not digits and len(q.strip()) >= 3
 
 
-async def _search(
-    actor: Actor, f: PersonFilter, limit: int, offset: int, *, fuzzy: bool
-) -> PersonPage:
-    clause = combine(conditions(actor, f, fuzzy=fuzzy))
-    counted = bool(f.q and f.q.strip())
-    # a search reads its matches once: the page and the total in one statement
-    extra = [QueryString("count(*) OVER ()", alias="found")] if counted else []
-    query = Person.select(*SUMMARY_COLUMNS, *extra).where(clause)
+def _whole_words(q: str) -> QueryString | None:
+    """Every word of ``q`` found whole: the best a match can be."""
+    words = terms(q)
+    if not words:
+        return None
+    sql = " AND ".join("search_text LIKE {} ESCAPE '\\'" for _ in words)
+    return QueryString(sql, *[t.whole_word for t in words])
+
+
+def _candidates(clause: Any, q: str, fuzzy: bool, need: int) -> QueryString:
+    """The ids a search ranks: up to ``TOTAL_CAP + 1`` matches, and when there are more
+    but fewer than ``need`` (the pages up to this one) among them match every word whole,
+    as many of those who do. Fewer matches: all of them, so the count is exact."""
+    best = _whole_words(q)
+    if fuzzy or best is None:
+        some = Person.select(Person.id).where(clause).limit(TOTAL_CAP + 1)
+        return QueryString("SELECT c.id FROM ({}) c", some.querystrings[0])
+    flag = QueryString("CASE WHEN {} THEN 1 ELSE 0 END", best, alias="best")
+    some = Person.select(Person.id, flag).where(clause).limit(TOTAL_CAP + 1)
+    whole = Person.select(Person.id).where(clause & WhereRaw("{}", best)).limit(TOTAL_CAP + 1)
+    return QueryString(
+        "WITH some_match AS ({}) SELECT id FROM some_match UNION "
+        "SELECT b.id FROM ({}) b WHERE (SELECT count(*) FROM some_match) > {} "
+        "AND (SELECT count(*) FROM some_match WHERE best = 1) < {}",
+        some.querystrings[0],
+        whole.querystrings[0],
+        TOTAL_CAP,
+        need,
+    )
+
+
+def _order(query: Any, f: PersonFilter, fuzzy: bool) -> Any:
     if f.sort == "relevance" and f.q:
         query = query.order_by(_rank(f.q, fuzzy)).order_by(Person.sort_name)
-        query = query.order_by(Person.id)
-    else:
-        column, ascending = SORTS["name" if f.sort == "relevance" else f.sort]
-        query = query.order_by(column, ascending=ascending)
-        query = query.order_by(Person.id, ascending=ascending)
-    rows = await query.limit(limit).offset(offset)
-    if counted and (rows or offset == 0):
-        total = int(rows[0]["found"]) if rows else 0
-    else:
-        total = await Person.count().where(clause)
+        return query.order_by(Person.id)
+    column, ascending = SORTS["name" if f.sort == "relevance" else f.sort]
+    return query.order_by(column, ascending=ascending).order_by(Person.id, ascending=ascending)
+
+
+async def _search(
+    actor: Actor, f: PersonFilter, limit: int, offset: int, *, fuzzy: bool, cases: list[int]
+) -> PersonPage:
+    clause = combine(conditions(actor, f, fuzzy=fuzzy, cases=cases))
+    if f.q and f.q.strip():
+        # a search reads a bounded set of candidates once: the page and their count
+        found = QueryString("count(*) OVER ()", alias="found")
+        within = Person.id.is_in(_candidates(clause, f.q, fuzzy, offset + limit))
+        query = _order(Person.select(*SUMMARY_COLUMNS, found).where(within), f, fuzzy)
+        rows = await query.limit(limit).offset(offset)
+        total = int(rows[0]["found"]) if rows else await Person.count().where(within)
+        capped = total > TOTAL_CAP
+        return PersonPage(
+            items=await summaries(rows),
+            total=min(total, TOTAL_CAP),
+            total_capped=capped,
+            limit=limit,
+            offset=offset,
+        )
+    # a list picks its page by what the filters and the order need (an index can hold
+    # that), then reads the page's people
+    page = _order(Person.select(Person.id).where(clause), f, fuzzy).limit(limit).offset(offset)
+    ids = [r["id"] for r in await page]
+    rows = (
+        await _order(Person.select(*SUMMARY_COLUMNS).where(Person.id.is_in(ids)), f, fuzzy)
+        if ids
+        else []
+    )
+    total = await Person.count().where(clause)
     return PersonPage(items=await summaries(rows), total=total, limit=limit, offset=offset)
 
 
@@ -227,9 +309,12 @@ async def list_people(
     """The list as staff see it: who searched for what, and how many they saw, is audited."""
     page = await search(actor, f, limit=limit, offset=offset)
     filters = {k: str(v) for k, v in msgspec.structs.asdict(f).items() if v not in (None, "")}
-    await audit.record(actor, "person.search", "people", "", {
+    detail: dict[str, Any] = {
         "filters": filters, "total": page.total, "shown": len(page.items), "offset": offset,
-    })  # fmt: skip
+    }  # fmt: skip
+    if page.total_capped:
+        detail["total_capped"] = True  # more than total matched
+    await audit.record(actor, "person.search", "people", "", detail)
     return page
 
 

@@ -2213,6 +2213,8 @@ export interface components {
             limit: number;
             offset: number;
             total: number;
+            /** @default false */
+            total_capped: boolean;
         };
         /** PersonPatch */
         PersonPatch: {

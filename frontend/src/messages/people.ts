@@ -2,6 +2,7 @@
 const nl = {
   total_one: "{count} persoon",
   total_other: "{count} mensen",
+  totalMore: "meer dan {count} mensen",
   candidateCount_one: "{count} mogelijke dubbele",
   candidateCount_other: "{count} mogelijke dubbelen",
   ipAddress: "IP-adres",
@@ -139,6 +140,7 @@ const nl = {
 const en: typeof nl = {
   total_one: "{count} person",
   total_other: "{count} people",
+  totalMore: "more than {count} people",
   candidateCount_one: "{count} possible duplicate",
   candidateCount_other: "{count} possible duplicates",
   ipAddress: "IP address",

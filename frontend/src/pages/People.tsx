@@ -7,7 +7,7 @@ import { api } from "../api/client";
 import { PEOPLE_KEY } from "../api/people";
 import { unwrap } from "../api/query";
 import { QueryStatus } from "../components/QueryStatus";
-import { counted, useFormat } from "../format";
+import { countedAtLeast, useFormat } from "../format";
 import { useT } from "../i18n";
 import { label } from "../labels";
 import { useSession } from "../session";
@@ -90,7 +90,8 @@ export function PeoplePage() {
       <QueryStatus isPending={people.isPending} error={people.error} />
       {page && (
         <p role="status">
-          {counted(t, format, "total", page.total)}
+          {/* a search counts up to a limit: beyond it, "more than" that many */}
+          {countedAtLeast(t, format, "total", page.total, page.total_capped)}
           {can("people.export") && (
             <>
               {" · "}
