@@ -8,7 +8,6 @@ import shutil
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
@@ -33,6 +32,7 @@ BATCH = 5000
 KEEP_RAW_LINES_DAYS = 30  # a bad row's text is kept this long for the person who fixes it
 ERASED_REASON = "matches an erased person"
 PARALLEL_FROM = 5000  # rows; below this a second process costs more than it saves
+RAMP = (1000, 2000, 4000)  # the first batches' sizes when a second process checks the rows
 Progress = Callable[[int, int | None], Awaitable[None]]
 
 
@@ -99,26 +99,10 @@ async def start_import(
     return key
 
 
-@dataclass(slots=True)
-class Parsed:
-    records: list[records.Record] = field(default_factory=list)
-    issues: list[dict[str, Any]] = field(default_factory=list)
-    rows: int = 0
-    last_line: int = 0
+Parsed = records.Parsed
 
 
-def _parse_chunk(key: str, chunk: list[tuple[int, list[str]]], columns: dict[int, str]) -> Parsed:
-    """Check a chunk of rows; pure, so it can run in another process."""
-    parsed = Parsed(rows=len(chunk), last_line=chunk[-1][0] if chunk else 0)
-    for line, cells in chunk:
-        record, issues = records.check(key, line, cells, columns)
-        if record is not None:
-            parsed.records.append(record)
-        parsed.issues += issues
-    return parsed
-
-
-def _keep_to_regions(key: str, batch: Parsed, regions: set[str]) -> None:
+def _keep_to_regions(key: str, batch: records.Parsed, regions: set[str]) -> None:
     """A regional organiser imports people of their own regions only; others are reported."""
     kept = []
     for record in batch.records:
@@ -132,7 +116,7 @@ def _keep_to_regions(key: str, batch: Parsed, regions: set[str]) -> None:
     batch.records = kept
 
 
-async def _keep_out_erased(key: str, batch: Parsed) -> None:
+async def _keep_out_erased(key: str, batch: records.Parsed) -> None:
     """A row with an erased person's e-mail or phone is a bad line without its text."""
     erased = await bulk.erased_lines(batch.records)
     if erased:
@@ -143,13 +127,17 @@ async def _keep_out_erased(key: str, batch: Parsed) -> None:
         batch.records = [r for r in batch.records if r.line not in erased]
 
 
-def _chunks(rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
+def _chunks(
+    rows: Iterator[tuple[int, list[str]]], sizes: Iterator[int]
+) -> Iterator[list[tuple[int, list[str]]]]:
     chunk: list[tuple[int, list[str]]] = []
+    size = next(sizes, BATCH)
     for item in rows:
         chunk.append(item)
-        if len(chunk) >= BATCH:
+        if len(chunk) >= size:
             yield chunk
             chunk = []
+            size = next(sizes, BATCH)
     if chunk:
         yield chunk
 
@@ -162,10 +150,11 @@ async def run_import(
     """Stream the file in batches; a bad row becomes an issue with its line number.
 
     Parsing the next batch (in a second process for a large file) overlaps writing this
-    one (the database). Each batch commits with a checkpoint on the job (its last line
-    and the counts so far), so a run that stopped half-way (a killed worker, a time
-    limit) carries on after the last committed batch and the counts stay true. With
-    ``claim`` a batch commits only while this run still holds the job.
+    one (the database); one batch waits at most, so memory stays bounded. Each batch
+    commits with a checkpoint on the job (its last line and the counts so far), so a run
+    that stopped half-way (a killed worker, a time limit) carries on after the last
+    committed batch and the counts stay true. With ``claim`` a batch commits only while
+    this run still holds the job.
     """
     columns = {int(i): f for i, f in mapping.items()}
     file = Path(path)
@@ -180,7 +169,6 @@ async def run_import(
     await ImportIssue.delete().where((ImportIssue.job_key == key) & (ImportIssue.line > after_line))
     # not the file's name, which can name a person: the audit entry's object is the job's key
     actor = Actor(actor_id, "import", "system", frozenset({"*"}), via="job")
-    chunks = _chunks(item for item in reader.rows(file) if item[0] > after_line)
     loop = asyncio.get_running_loop()
     # a large file is checked in a second process while this one writes to the database;
     # that process ends with this one, however this one ends
@@ -192,15 +180,21 @@ async def run_import(
         if total - counts["rows"] > PARALLEL_FROM
         else None
     )  # fmt: skip
+    # with a second process: a small first batch checked here while it starts, a second
+    # one there that is ready soon after, so writing begins at once and never waits long
+    sizes = iter(RAMP if pool is not None else ())
+    chunks = _chunks((item for item in reader.rows(file) if item[0] > after_line), sizes)
 
-    def parse_next() -> asyncio.Future[Parsed]:
+    def parse_next(here: bool = False) -> asyncio.Future[records.Parsed]:
         chunk = next(chunks, [])
-        return loop.run_in_executor(pool, _parse_chunk, key, chunk, columns)
+        executor = None if here else pool  # None: a thread of this process
+        return loop.run_in_executor(executor, records.parse_chunk, key, chunk, columns)
 
     try:
-        batch = await parse_next()
+        first = parse_next(here=True)
+        upcoming = parse_next()  # the second process starts on it now
+        batch = await first
         while batch.rows:
-            upcoming = parse_next()
             try:
                 if regions:
                     _keep_to_regions(key, batch, set(regions))
@@ -236,6 +230,7 @@ async def run_import(
             counts = after
             await report(counts["rows"], total)
             batch = await upcoming
+            upcoming = parse_next()
     except BaseException:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)

@@ -155,7 +155,7 @@ async def upsert(
         await bulk.insert(Person, [
             {
                 "source": source, **_columns(r), "id": person_id,
-                "search_text": normalise.search_text(
+                "search_text": r.search_text or normalise.search_text(
                     r.first_name, r.infix, r.last_name, r.emails, r.phones,
                     r.address.get("postcode", ""), r.address.get("city", ""),
                 ),

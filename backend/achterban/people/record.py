@@ -26,3 +26,4 @@ class Record:
     sort_name: str = ""
     notes: str = ""
     issues: list[str] = field(default_factory=list)  # values left out, as stored reasons
+    search_text: str = ""  # the words they are found by, worked out with the row
