@@ -39,7 +39,7 @@ def test_an_admin_sets_up_a_council_office_whose_caseworker_gets_the_case(
         expect(page.get_by_role("heading", name="Kantoren", exact=True)).to_be_visible()
         form = page.get_by_role("form", name="Nieuw kantoor")
         form.get_by_label("Naam van het kantoor").fill("Fractie Lelystad")
-        form.get_by_label("Soort").select_option("municipal")
+        form.get_by_role("combobox", name="Soort", exact=True).select_option("municipal")
         form.get_by_label("Gebied").fill("Lelystad")
         form.get_by_label("Voor wie (volksvertegenwoordiger of fractie)").fill("Fractie Lelystad")
         form.get_by_label("Partij").fill("Achterban")
@@ -59,8 +59,10 @@ def test_an_admin_sets_up_a_council_office_whose_caseworker_gets_the_case(
         account = page.get_by_role("form", name="Nieuw account")
         account.get_by_label("Naam").fill("Wendy Wonen")
         account.get_by_label("E-mailadres").fill(worker_email)
-        account.get_by_label("Rol").select_option("caseworker")
-        account.get_by_label("Kantoor").select_option(label="Fractie Lelystad")
+        account.get_by_role("combobox", name="Rol", exact=True).select_option("caseworker")
+        account.get_by_role("combobox", name="Kantoor", exact=True).select_option(
+            label="Fractie Lelystad"
+        )
         account.get_by_role("button", name="Account aanmaken").click()
         expect(page.get_by_role("status").filter(has_text="Wendy Wonen")).to_be_visible()
 
@@ -117,6 +119,7 @@ def test_the_area_data_page_lists_what_is_loaded_and_loads_a_council_file(
         )
         expect(municipalities.first).to_contain_text("1 jan 2026")
         expect(municipalities.first.get_by_role("cell").last).to_have_text("ja")
+        assert_accessible(page)
         council = tmp_path / "raad-urk.csv"
         council.write_text(
             "gemeente,naam,partij,functie,vanaf,tot\n"
@@ -143,12 +146,14 @@ def test_the_area_data_page_lists_what_is_loaded_and_loads_a_council_file(
         )
         add = reps.get_by_role("form", name="Volksvertegenwoordiger toevoegen")
         add.get_by_label("Naam").fill("Willemijn Opvolger")
-        add.get_by_label("Wat").select_option("alderman")
+        add.get_by_role("combobox", name="Wat", exact=True).select_option("alderman")
         add.get_by_label("Geldig vanaf").fill("2026-12-01")
         add.get_by_role("button", name="Volksvertegenwoordiger toevoegen").click()
         expect(reps.get_by_role("row").filter(has_text="Willemijn Opvolger")).to_contain_text(
             "Wethouders"
         )
-        _dutch_only(page)
         assert_accessible(page)
+        # file names (zccd.csv, legislators-current.yaml) are read as such, like codes
+        page.evaluate("document.querySelectorAll('td code').forEach((c) => c.remove())")
+        _dutch_only(page)
         browser.close()
