@@ -112,7 +112,7 @@ async def candidates(actor: Actor, limit: int = 50, offset: int = 0) -> Candidat
     scored = sorted(
         ((r["score"], (r["person_low"], r["person_high"]), r["reasons"]) for r in stored
          if (r["person_low"], r["person_high"]) not in decided),
-        key=lambda item: (-item[0], item[1]),
+        key=lambda item: (-item[0], -item[1][1], -item[1][0]),  # strongest, then newest first
     )  # fmt: skip
     ids = sorted({i for _, p, _ in scored for i in p})
     where = [Person.id.is_in(ids or [-1]), Person.erased_at.is_null(), Person.merged_into.is_null()]
