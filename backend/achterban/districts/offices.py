@@ -290,9 +290,10 @@ async def jurisdictions(q: str, kind: str | None, limit: int = 30) -> list[Juris
         query = query.where(Jurisdiction.kind == kind)
     if q.strip():
         term = q.strip().replace("%", "").replace("_", "")
-        query = query.where(
-            Jurisdiction.name.ilike(f"{term}%") | Jurisdiction.code.ilike(f"%{term}%")
-        )
+        pg = db.is_postgres()  # SQLite's LIKE ignores case already, and it has no ILIKE
+        name = Jurisdiction.name.ilike if pg else Jurisdiction.name.like
+        code = Jurisdiction.code.ilike if pg else Jurisdiction.code.like
+        query = query.where(name(f"{term}%") | code(f"%{term}%"))
     rows = await query.order_by(Jurisdiction.name).limit(limit)
     return [JurisdictionOut(**r) for r in rows]
 
