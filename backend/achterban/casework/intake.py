@@ -34,44 +34,29 @@ REQUIRED = (
 def check_form(form: PublicCase) -> None:
     """Every empty or invalid field named with a message in the form's language (400)."""
     errors = [
-        {"key": key, "message": translate(text, form.language)}
+        {"key": key, "message": text}
         for key, text in REQUIRED
         if not str(getattr(form, key)).strip()
     ]
-    if form.email.strip():
-        try:
-            normalise.normalise_email(form.email)
-        except ValueError:
-            errors.append(
-                {
-                    "key": "email",
-                    "message": translate(_("This is not an e-mail address."), form.language),
-                }
-            )
-    if form.phone.strip():
-        try:
-            normalise.normalise_phone(form.phone)
-        except ValueError:
-            errors.append(
-                {
-                    "key": "phone",
-                    "message": translate(_("This is not a phone number."), form.language),
-                }
-            )
+    checks = (
+        (form.email, normalise.normalise_email, "email", _("This is not an e-mail address.")),
+        (form.phone, normalise.normalise_phone, "phone", _("This is not a phone number.")),
+    )
+    for value, check, key, message in checks:
+        if value.strip():
+            try:
+                check(value)
+            except ValueError:
+                errors.append({"key": key, "message": message})
     if form.topic.strip() and form.topic not in rules.topics():
-        errors.append(
-            {
-                "key": "topic",
-                "message": translate(_("Choose what your case is about."), form.language),
-            }
-        )
+        errors.append({"key": "topic", "message": _("Choose what your case is about.")})
     if errors:
         raise Problem(
             400,
             _("Some fields need your attention."),
             kind="validation",
             errors=errors,
-            language=form.language,  # the form says which language its reader reads
+            language=form.language,  # its messages are read in the form's language
         )
 
 
