@@ -94,56 +94,31 @@ async def _visible(actor: Actor, office_id: int) -> dict:  # type: ignore[type-a
 
 
 async def describe(actor: Actor, office_id: int) -> OfficeOut:
-    row = await _visible(actor, office_id)
-    rep = None
-    if row["representative"]:
-        rep = (
-            await Representative.select().where(Representative.id == row["representative"]).first()
-        )
-    district = area_name = ""
-    if rep:
-        found = (
-            await Jurisdiction.select(Jurisdiction.code, Jurisdiction.name)
-            .where(Jurisdiction.id == rep["jurisdiction"])
-            .first()
-        )
-        district, area_name = (found["code"], found["name"]) if found else ("", "")
-    topics: dict[int, list[str]] = {}
-    for t in await CaseworkerTopic.select().where(CaseworkerTopic.office == office_id):
-        topics.setdefault(t["user_id"], []).append(t["topic"])
-    staff = await StaffUser.select(StaffUser.id, StaffUser.name, StaffUser.role).where(
-        StaffUser.office_id == office_id
-    )
-    ended = rep["valid_to"] if rep and rep["valid_to"] and rep["valid_to"] < date.today() else None
-    waiting = await OPEN_CASES[0](office_id) if ended and OPEN_CASES else []
-    return OfficeOut(
-        term_ended=ended, open_cases=waiting,
-        id=row["id"], name=row["name"], address=row["address"], phone=row["phone"],
-        representative=rep["name"] if rep else "", district=district, kind=row["kind"],
-        active=bool(row["active"]), jurisdiction_name=area_name, party=rep["party"] if rep else "",
-        staff=[StaffRef(id=s["id"], name=s["name"], role=s["role"],
-                        topics=sorted(topics.get(s["id"], []))) for s in staff],
-    )  # fmt: skip
+    return (await _described([await _visible(actor, office_id)]))[0]
 
 
-async def listed(actor: Actor) -> list[OfficeOut]:
-    """Every office for those who set offices up (a few queries for them all); otherwise
-    :func:`staffed`."""
-    if not actor.has("offices.manage"):
-        return await staffed(actor)
-    rows = await Office.select().order_by(Office.name)
-    reps = {r["id"]: r for r in await Representative.select()}
+async def _described(rows: list[dict[str, Any]]) -> list[OfficeOut]:
+    """The offices of ``rows`` with whom they serve, their area and staff: a few queries for
+    all of them, not a round per office."""
+    office_ids = [r["id"] for r in rows] or [0]
+    rep_ids = [r["representative"] for r in rows if r["representative"]] or [0]
+    reps = {
+        r["id"]: r for r in await Representative.select().where(Representative.id.is_in(rep_ids))
+    }
+    area_ids = [r["jurisdiction"] for r in reps.values()] or [0]
     areas = {
         r["id"]: r
-        for r in await Jurisdiction.select(Jurisdiction.id, Jurisdiction.code, Jurisdiction.name)
+        for r in await Jurisdiction.select(
+            Jurisdiction.id, Jurisdiction.code, Jurisdiction.name
+        ).where(Jurisdiction.id.is_in(area_ids))
     }
     topics: dict[tuple[int, int], list[str]] = {}
-    for t in await CaseworkerTopic.select():
+    for t in await CaseworkerTopic.select().where(CaseworkerTopic.office.is_in(office_ids)):
         topics.setdefault((t["office"], t["user_id"]), []).append(t["topic"])
     staff: dict[int, list[StaffRef]] = {}
     for u in await StaffUser.select(
         StaffUser.id, StaffUser.name, StaffUser.role, StaffUser.office_id
-    ).where(StaffUser.office_id.is_not_null()):
+    ).where(StaffUser.office_id.is_in(office_ids)):
         office = int(u["office_id"])
         staff.setdefault(office, []).append(StaffRef(
             id=u["id"], name=u["name"], role=u["role"],
@@ -166,6 +141,13 @@ async def listed(actor: Actor) -> list[OfficeOut]:
     return result
 
 
+async def listed(actor: Actor) -> list[OfficeOut]:
+    """Every office for those who set offices up; otherwise :func:`staffed`."""
+    if not actor.has("offices.manage"):
+        return await staffed(actor)
+    return await _described(await Office.select().order_by(Office.name))
+
+
 async def staffed(actor: Actor) -> list[OfficeOut]:
     """Offices with staff (an office-bound user sees only their own)."""
     ids = {
@@ -177,10 +159,8 @@ async def staffed(actor: Actor) -> list[OfficeOut]:
     if not actor.has("*"):
         ids &= {actor.office_id} if actor.office_id is not None else set()
     # an account may name an office that is not (or no longer) there: not an office to list
-    existing = {
-        r["id"] for r in await Office.select(Office.id).where(Office.id.is_in(list(ids or {0})))
-    }
-    return [await describe(actor, office_id) for office_id in sorted(ids & existing)]
+    rows = await Office.select().where(Office.id.is_in(list(ids or {0}))).order_by(Office.id)
+    return await _described(rows)
 
 
 async def do_assign_topic(actor: Actor, office_id: int, data: TopicAssignment) -> OfficeOut:
