@@ -33,7 +33,7 @@ export function AccountPage() {
 
 function MyLanguage() {
   const t = useT();
-  const { language, setLanguage } = useContext(LanguageContext);
+  const { setLanguage } = useContext(LanguageContext);
   const save = useMutation({
     mutationFn: (value: Language) => unwrap(api.PATCH("/api/auth/me", { body: { language: value } })),
     onSuccess: (user) => setLanguage(user.language as Language),
@@ -41,17 +41,7 @@ function MyLanguage() {
   return (
     <section aria-labelledby="my-language">
       <h2 id="my-language">{t("myLanguage")}</h2>
-      <label>
-        {t("language")}{" "}
-        <select value={language} disabled={save.isPending} onChange={(e) => save.mutate(e.target.value as Language)}>
-          <option value="nl" lang="nl">
-            Nederlands
-          </option>
-          <option value="en" lang="en">
-            English
-          </option>
-        </select>
-      </label>
+      <LanguageSwitch onChange={(value) => save.mutate(value)} disabled={save.isPending} />
       {save.isSuccess && <p role="status">{t("myLanguageSaved")}</p>}
       <ErrorMessage error={save.error} fallback="saveFailed" />
     </section>
