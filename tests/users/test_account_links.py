@@ -155,3 +155,9 @@ async def test_every_user_sets_their_own_language(app):
     assert (await StaffUser.select(StaffUser.role).where(StaffUser.id == member.id).first())[
         "role"
     ] == "volunteer"
+
+
+async def test_an_admin_cannot_deactivate_their_own_account(app, admin, admin_client):
+    response = await admin_client.patch(f"/api/users/{admin.id}", json={"active": False})
+    assert response.status_code == 400 and response.json()["errors"][0]["key"] == "active"
+    assert (await admin_client.get("/api/auth/me")).status_code == 200  # still signed in

@@ -295,6 +295,11 @@ async def do_create_user(actor: Actor, data: UserCreate) -> User:
 
 async def do_update_user(actor: Actor, user_id: int, data: UserUpdate) -> User:
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    if user_id == actor.user_id and changes.get("active") is False:
+        raise Problem(
+            400, _("You cannot deactivate your own account."), kind="validation",
+            errors=[{"key": "active", "message": _("You cannot deactivate your own account.")}],
+        )  # fmt: skip
     async with db.transaction():
         user = await get_user(user_id)
         before = to_schema(user)

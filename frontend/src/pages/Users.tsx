@@ -68,6 +68,48 @@ function lastSignIn(t: T, format: ReturnType<typeof useFormat>, user: User) {
   return user.last_login_at ? format.dateTime(user.last_login_at) : t("neverSignedIn");
 }
 
+/** An account's role, office and regions, as the forms hold them and as the API takes them. */
+function useScope(user: User | null) {
+  const [role, setRole] = useState<Role>((user?.role as Role | undefined) ?? "caseworker");
+  const [office, setOffice] = useState(user?.office_id == null ? "" : String(user.office_id));
+  const [regions, setRegions] = useState((user?.regions ?? []).join(", "));
+  const body = { role, regions: regionList(regions), office_id: office ? Number(office) : null };
+  return { role, setRole, office, setOffice, regions, setRegions, body, current: user?.office_id ?? null };
+}
+
+function ScopeFields({ scope, errors }: { scope: ReturnType<typeof useScope>; errors: Record<string, string> }) {
+  const t = useT();
+  const offices = useOffices();
+  const listed = offices.data?.some((o) => o.id === scope.current) ?? false;
+  return (
+    <>
+      <Field text={t("accountRole")} error={errors.role}>
+        <select value={scope.role} onChange={(e) => scope.setRole(e.target.value as Role)}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {label(t, "userRole", r)}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field text={t("accountOffice")} error={errors.office_id}>
+        <select value={scope.office} onChange={(e) => scope.setOffice(e.target.value)}>
+          <option value="">{t("noOffice")}</option>
+          {offices.data?.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+          {scope.current != null && !listed && <option value={scope.current}>#{scope.current}</option>}
+        </select>
+      </Field>
+      <Field text={t("accountRegions")} error={errors.regions} help={t("accountRegionsHelp")}>
+        <input value={scope.regions} onChange={(e) => scope.setRegions(e.target.value)} />
+      </Field>
+    </>
+  );
+}
+
 export function UsersPage() {
   const t = useT();
   const format = useFormat();
@@ -123,18 +165,15 @@ export function UsersPage() {
 function NewAccount() {
   const t = useT();
   const queryClient = useQueryClient();
-  const offices = useOffices();
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
-  const [role, setRole] = useState<Role>("caseworker");
-  const [office, setOffice] = useState("");
-  const [regions, setRegions] = useState("");
+  const scope = useScope(null);
   const [language, setLanguage] = useState<"nl" | "en">("nl");
   const create = useMutation({
     mutationFn: async () => {
       const user = await unwrap(
         api.POST("/api/users", {
-          body: { name, email, role, language, regions: regionList(regions), office_id: office ? Number(office) : null },
+          body: { name, email, language, ...scope.body },
         }),
       );
       const link = await unwrap(
@@ -145,11 +184,12 @@ function NewAccount() {
     onSuccess: () => {
       setName("");
       setEmail("");
-      setRegions("");
+      scope.setRegions("");
       return queryClient.invalidateQueries({ queryKey: USERS_KEY });
     },
   });
-  const field = useField(fieldErrors(create.error));
+  const errors = fieldErrors(create.error);
+  const field = useField(errors);
   function submit(event: FormEvent) {
     event.preventDefault();
     create.mutate();
@@ -164,35 +204,7 @@ function NewAccount() {
         t("accountEmail"),
         <input required type="email" value={email} onChange={(e) => setEmail(e.target.value)} />,
       )}
-      {field(
-        "role",
-        t("accountRole"),
-        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {ROLES.map((r) => (
-            <option key={r} value={r}>
-              {label(t, "userRole", r)}
-            </option>
-          ))}
-        </select>,
-      )}
-      {field(
-        "office_id",
-        t("accountOffice"),
-        <select value={office} onChange={(e) => setOffice(e.target.value)}>
-          <option value="">{t("noOffice")}</option>
-          {offices.data?.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-            </option>
-          ))}
-        </select>,
-      )}
-      {field(
-        "regions",
-        t("accountRegions"),
-        <input value={regions} onChange={(e) => setRegions(e.target.value)} />,
-        t("accountRegionsHelp"),
-      )}
+      <ScopeFields scope={scope} errors={errors} />
       {field(
         "language",
         t("language"),
@@ -285,14 +297,12 @@ function AccountForm({ user }: { user: User }) {
   const t = useT();
   const format = useFormat();
   const queryClient = useQueryClient();
-  const { can } = useSession();
-  const offices = useOffices();
+  const { can, session } = useSession();
   const [name, setName] = useState(user.name);
-  const [role, setRole] = useState<Role>(user.role as Role);
-  const [office, setOffice] = useState(user.office_id == null ? "" : String(user.office_id));
-  const [regions, setRegions] = useState((user.regions ?? []).join(", "));
+  const scope = useScope(user);
   const [message, setMessage] = useState("");
   const manage = can("users.manage");
+  const own = session?.user.id === user.id; // one's own password and state: the account page
   const refresh = () => queryClient.invalidateQueries({ queryKey: USERS_KEY });
   const path = { params: { path: { user_id: user.id } } };
 
@@ -315,11 +325,12 @@ function AccountForm({ user }: { user: User }) {
       return refresh();
     },
   });
-  const field = useField(fieldErrors(save.error));
+  const errors = fieldErrors(save.error);
+  const field = useField(errors);
   function submit(event: FormEvent) {
     event.preventDefault();
     setMessage("");
-    save.mutate({ name, role, regions: regionList(regions), office_id: office ? Number(office) : null });
+    save.mutate({ name, ...scope.body });
   }
   const ask = (text: string, then: () => void) => {
     if (window.confirm(text)) then();
@@ -345,50 +356,21 @@ function AccountForm({ user }: { user: User }) {
       {manage && (
         <form onSubmit={submit} className="person-form" aria-label={user.name}>
           {field("name", t("accountName"), <input required value={name} onChange={(e) => setName(e.target.value)} />)}
-          {field(
-            "role",
-            t("accountRole"),
-            <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {label(t, "userRole", r)}
-                </option>
-              ))}
-            </select>,
-          )}
-          {field(
-            "office_id",
-            t("accountOffice"),
-            <select value={office} onChange={(e) => setOffice(e.target.value)}>
-              <option value="">{t("noOffice")}</option>
-              {offices.data?.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-              {user.office_id != null && !offices.data?.some((o) => o.id === user.office_id) && (
-                <option value={user.office_id}>#{user.office_id}</option>
-              )}
-            </select>,
-          )}
-          {field(
-            "regions",
-            t("accountRegions"),
-            <input value={regions} onChange={(e) => setRegions(e.target.value)} />,
-            t("accountRegionsHelp"),
-          )}
+          <ScopeFields scope={scope} errors={errors} />
           <ErrorMessage error={save.error ?? link.error ?? removeFactor.error} fallback="saveFailed" />
           <div className="actions">
             <button type="submit" disabled={save.isPending}>
               {t("save")}
             </button>
-            <button
-              type="button"
-              disabled={!user.active || link.isPending}
-              onClick={() => ask(t("passwordLinkConfirm", { name: user.name }), () => link.mutate())}
-            >
-              {t("passwordLink")}
-            </button>
+            {!own && (
+              <button
+                type="button"
+                disabled={!user.active || link.isPending}
+                onClick={() => ask(t("passwordLinkConfirm", { name: user.name }), () => link.mutate())}
+              >
+                {t("passwordLink")}
+              </button>
+            )}
             {user.second_factor && (
               <button
                 type="button"
@@ -399,7 +381,7 @@ function AccountForm({ user }: { user: User }) {
                 {t("removeSecondFactor")}
               </button>
             )}
-            {user.active ? (
+            {own ? null : user.active ? (
               <button
                 type="button"
                 className="danger"
@@ -413,6 +395,11 @@ function AccountForm({ user }: { user: User }) {
               </button>
             )}
           </div>
+          {own && (
+            <p>
+              <Link to="/account">{t("ownAccountHint")}</Link>
+            </p>
+          )}
         </form>
       )}
       {link.data && (
