@@ -14,7 +14,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -209,53 +209,17 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(app: object, test_env: dict[str, str]) -> Iterator[str]:
-    """`achterban serve` in a subprocess on this run's database, serving the built SPA."""
+@contextmanager
+def serving(env: dict[str, str], name: str) -> Iterator[str]:
+    """`achterban serve` in a subprocess with ``env``, once it answers; its output in
+    ``<tmp>/<name>.log`` (shown if it does not start)."""
     import subprocess
     import sys
     import time
 
-    spa = get_settings().spa_dir / "index.html"
-    assert spa.is_file(), f"the SPA is not built ({spa}); `make test` builds it first"
     port = _free_port()
-    log = (_tmp / "live_server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "achterban.cli", "serve", "--port", str(port)],
-        env=test_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((_tmp / "live_server.log").read_text())
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
-
-
-@pytest.fixture(scope="session")
-def embedding_server(live_server: str, test_env: dict[str, str]) -> Iterator[dict[str, str]]:
-    """`achterban serve` where a party's site (its origin given here) may frame the case form."""
-    import subprocess
-    import sys
-    import time
-
-    party = f"http://127.0.0.1:{_free_port()}"
-    port = _free_port()
-    env = {**test_env, "ACHTERBAN_FORM_FRAME_ANCESTORS": f"{party} https://www.example.org"}
-    log = (_tmp / "embedding_server.log").open("w")
+    path = _tmp / f"{name}.log"
+    log = path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "achterban.cli", "serve", "--port", str(port)],
         env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -270,13 +234,31 @@ def embedding_server(live_server: str, test_env: dict[str, str]) -> Iterator[dic
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((_tmp / "embedding_server.log").read_text())
+                raise RuntimeError(path.read_text())
             time.sleep(0.2)
-        yield {"base": base, "party": party}
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(app: object, test_env: dict[str, str]) -> Iterator[str]:
+    """`achterban serve` in a subprocess on this run's database, serving the built SPA."""
+    spa = get_settings().spa_dir / "index.html"
+    assert spa.is_file(), f"the SPA is not built ({spa}); `make test` builds it first"
+    with serving(test_env, "live_server") as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def embedding_server(live_server: str, test_env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """`achterban serve` where a party's site (its origin given here) may frame the case form."""
+    party = f"http://127.0.0.1:{_free_port()}"
+    env = {**test_env, "ACHTERBAN_FORM_FRAME_ANCESTORS": f"{party} https://www.example.org"}
+    with serving(env, "embedding_server") as base:
+        yield {"base": base, "party": party}
 
 
 @pytest.fixture

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.conftest import PASSWORD, StaffMember, _free_port, make_user
+from tests.conftest import PASSWORD, StaffMember, make_user, serving
 
 
 def _login_ips(base: str, member: StaffMember, forwarded_for: str) -> list[str | None]:
@@ -32,29 +30,9 @@ def _login_ips(base: str, member: StaffMember, forwarded_for: str) -> list[str |
 @pytest.fixture(scope="session")
 def server_behind_proxy(live_server: str, test_env: dict[str, str], tmp_dir) -> Iterator[str]:
     """`achterban serve` told that a proxy on the same host forwards to it."""
-    port = _free_port()
     env = {**test_env, "ACHTERBAN_TRUSTED_PROXIES": "127.0.0.1,::1"}
-    log = (tmp_dir / "proxied_server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "achterban.cli", "serve", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+    with serving(env, "proxied_server") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 async def test_a_forged_x_forwarded_for_does_not_change_the_audited_ip(live_server):
