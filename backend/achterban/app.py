@@ -20,7 +20,12 @@ from litestar.types import ControllerRouterHandler
 from achterban import __version__, worker
 from achterban.audit.contract import audited_answers
 from achterban.audit.routes import AuditController
-from achterban.casework.routes import CaseController, list_case_topics, submit_case
+from achterban.casework.routes import (
+    CaseController,
+    HandoverController,
+    list_case_topics,
+    submit_case,
+)
 from achterban.consent.routes import ConsentController, PreferencesController
 from achterban.dedupe.routes import DedupeController
 from achterban.districts.routes import (
@@ -68,6 +73,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     OfficeController,
     RepresentativeController,
     CaseController,
+    HandoverController,
     submit_case,
     list_case_topics,
     # the SPA's catch-all stays last

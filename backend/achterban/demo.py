@@ -39,7 +39,7 @@ async def seed() -> list[str]:
             ),
         )
         created += 1
-    from achterban.demo_casework import seed_cases, seed_offices
+    from achterban.demo_casework import seed_cases, seed_handover, seed_offices
     from achterban.demo_people import resolve_districts, seed_people
 
     lines = [f"Demo data ready ({created} users added)."]
@@ -48,6 +48,7 @@ async def seed() -> list[str]:
     lines += await seed_people()
     lines += await resolve_districts()
     lines += await seed_cases()
+    lines += await seed_handover()
     lines.append(
         "The public case form, no sign-in: http://127.0.0.1:8000/form "
         "(for a party's own site: http://127.0.0.1:8000/form/embed, see README.md)"

@@ -228,3 +228,38 @@ async def seed_cases() -> list[str]:
         f"{len(made) + 1} demo cases in every state; {ambiguous.reference} waits in triage "
         "(its ZIP spans several districts)."
     ]
+
+
+async def seed_handover() -> list[str]:
+    """A council group whose leader stepped down: the old office's seat has a successor,
+    its open case and its caseworker wait for a decision (the office's Handover section)."""
+    old_name, new_name = "Gemeenteraadsfractie Urk (vorige fractievoorzitter)", "Fractie Urk"
+    if await Office.exists().where(Office.name == old_name):
+        return []
+    old = await offices.do_create_office(SYSTEM, offices.OfficeCreate(
+        name=old_name, jurisdiction="NL-GM-urk", representative="Jan Visser", kind="municipal",
+        party="Achterban",
+    ))  # fmt: skip
+    logins = await _staff(old.id, "urk", ["housing", "benefits"])
+    case = await cases.do_create_case(SYSTEM, CaseCreate(
+        subject="Parkeerplaats bij de haven", description="Er is te weinig plek voor bewoners.",
+        topic="housing", address="Wijk 1 12, 8321 AB Urk", name="Inwoner Urk",
+        email="inwoner.urk@example.org",
+    ))  # fmt: skip
+    await _to(case, "assigned")
+    row = await _one(Office.select(Office.representative).where(Office.id == old.id))
+    await Representative.update(
+        {Representative.valid_from: datetime.now(UTC).date() - timedelta(days=400)}
+    ).where(Representative.id == row["representative"])  # seated well before
+    rep = await offices.do_update_representative(
+        SYSTEM, row["representative"],
+        offices.RepresentativeUpdate(valid_to=datetime.now(UTC).date() - timedelta(days=1)),
+    )  # fmt: skip
+    await offices.do_create_office(SYSTEM, offices.OfficeCreate(
+        name=new_name, jurisdiction="NL-GM-urk", representative="Grietje Kramer",
+        kind="municipal", party="Achterban",
+    ))  # fmt: skip
+    return [
+        f"{old_name}: {rep.name}'s term ended; case {case.reference} and the staff "
+        f"({', '.join(logins)}) wait for a decision (Offices → {old_name} → Handover)."
+    ]

@@ -18,6 +18,7 @@ from achterban import wiring
 from achterban.audit import jobs as audit_jobs
 from achterban.dedupe import jobs as dedupe_jobs
 from achterban.imports import jobs as import_jobs
+from achterban.people import jobs as people_jobs
 from achterban.platform import db, jobs
 from achterban.platform.jobs import CronJob, JobFunction
 from achterban.settings import Settings, get_settings
@@ -32,6 +33,8 @@ JOBS: dict[str, JobFunction] = {
     "purge_import_leftovers": import_jobs.purge_import_leftovers,
     "dedupe_scan": dedupe_jobs.dedupe_scan,
     "seal_audit_log": audit_jobs.seal_audit_log,
+    "apply_due_maps": people_jobs.apply_due_maps,
+    "recompute_districts": people_jobs.recompute_districts,
 }
 
 # How long one run may take, in seconds; a job not listed has jobs.DEFAULT_TIMEOUT (5 minutes).
@@ -39,6 +42,7 @@ JOBS: dict[str, JobFunction] = {
 TIMEOUTS: dict[str, float] = {
     "import_people": 6 * 3600.0,
     "dedupe_scan": 30 * 60.0,
+    "recompute_districts": 30 * 60.0,
 }
 
 CRONS = [
@@ -47,6 +51,7 @@ CRONS = [
     CronJob("purge_import_leftovers", frozenset({47})),
     CronJob("dedupe_scan", frozenset({17})),  # a safety net; changes to people ask for one
     CronJob("seal_audit_log", frozenset(range(3, 60, 5))),  # audited commits seal themselves
+    CronJob("apply_due_maps", frozenset({23})),  # people's districts by the map in force
 ]
 
 

@@ -31,6 +31,7 @@ export const FAMILIES = {
   action: "action_",
   objectType: "objectType_",
   officeKind: "officeKind_",
+  seatStatus: "seatStatus_", // what became of an office's seat
   dataKind: "dataKind_", // a kind of area, or a parliament's chamber
 } as const;
 
@@ -94,6 +95,7 @@ export const AUDIT_ACTIONS = [
   "auth.recovery_code_used",
   "case.agency_consent",
   "case.assign",
+  "case.handover",
   "case.assigned",
   "case.closed",
   "case.correspondence",
@@ -128,6 +130,8 @@ export const AUDIT_ACTIONS = [
   "membership.create",
   "membership.renew",
   "office.create",
+  "office.handover",
+  "office.staff_review",
   "office.topic",
   "office.update",
   "representative.create",

@@ -89,8 +89,10 @@ async def world(admin_client, admin, tmp_dir):
     link = (await admin_client.get(f"/api/people/{pid}/consent/link")).json()
     jurisdiction = Jurisdiction(code=word("GM"), name="Gemeente", kind="municipality")
     await jurisdiction.save()
+    # a term that ended: the office's handover (its open cases, its staff) can be read
     rep = Representative(external_id=word("rep"), name="Raad", chamber="council",
-                         jurisdiction=jurisdiction.id, valid_from=date(2026, 1, 1))  # fmt: skip
+                         jurisdiction=jurisdiction.id, valid_from=date(2026, 1, 1),
+                         valid_to=date(2026, 6, 30))  # fmt: skip
     await rep.save()
     office = Office(name="Fractie", representative=rep.id, kind="municipal")
     await office.save()

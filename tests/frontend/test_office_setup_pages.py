@@ -157,3 +157,70 @@ def test_the_area_data_page_lists_what_is_loaded_and_loads_a_council_file(
         page.evaluate("document.querySelectorAll('td code').forEach((c) => c.remove())")
         _dutch_only(page)
         browser.close()
+
+
+@pytest.mark.browser
+def test_an_admin_hands_over_an_office_whose_seat_changed_hands(live_server, staff_user, maps):
+    """The office page's Handover, in Dutch: a transfer is refused without the constituent's
+    consent and recorded with it; a staff account is deactivated; nothing else moves."""
+    from datetime import date, timedelta
+
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    with api_client(live_server, staff_user.email, staff_user.password) as client:
+        old = client.post("/api/offices", json={
+            "name": "Fractie Meppel (vorige)", "jurisdiction": "NL-GM-meppel",
+            "representative": "Mara Meppel", "kind": "municipal",
+        }).json()  # fmt: skip
+        client.post("/api/users", json={
+            "email": f"meppel.{uuid.uuid4().hex[:6]}@test.achterban.example",
+            "name": "Mees Meppel", "role": "caseworker", "office_id": old["id"],
+        }).raise_for_status()  # fmt: skip
+        case = client.post("/api/cases", json={
+            "subject": "Speeltuin", "description": "Kapot", "topic": "housing",
+            "address": "Hoofdstraat 1, 7941 AA Meppel", "name": "Inge Inwoner",
+            "email": f"inge.{uuid.uuid4().hex[:6]}@example.org",
+        }).json()  # fmt: skip
+        reps = client.get("/api/representatives", params={"jurisdiction": "NL-GM-meppel"}).json()
+        rep = next(r for r in reps if r["name"] == "Mara Meppel")
+        client.patch(f"/api/representatives/{rep['id']}", json={
+            "valid_from": "2026-03-26", "valid_to": yesterday,
+        }).raise_for_status()  # fmt: skip
+        client.post("/api/offices", json={
+            "name": "Fractie Meppel", "jurisdiction": "NL-GM-meppel",
+            "representative": "Nico Nieuw", "kind": "municipal",
+        }).raise_for_status()  # fmt: skip
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        page = browser.new_context(locale="nl-NL").new_page()
+        _sign_in_nl(page, live_server, staff_user.email, staff_user.password)
+        page.goto(f"{live_server}/offices/{old['id']}")
+        expect(page.get_by_text("De zetel heeft een opvolger.")).to_be_visible()
+        handover = page.get_by_role("region", name="Overdracht")
+        expect(handover.get_by_role("row").filter(has_text=case["reference"])).to_contain_text(
+            "Wonen"
+        )
+        form = handover.get_by_role("form", name="Besluit over een zaak")
+        form.get_by_role("combobox", name="Zaak", exact=True).select_option(case["reference"])
+        to_office = form.get_by_role("combobox", name="Naar kantoor")
+        to_office.select_option(label="Fractie Meppel (opvolger)")
+        form.get_by_role("button", name="Besluit vastleggen").click()
+        how = form.get_by_role("textbox", name="Hoe en wanneer stemde de indiener in?")
+        expect(how).to_have_attribute("aria-invalid", "true")  # no consent yet: refused
+        expect(form.get_by_role("alert")).to_contain_text("noteer hoe en wanneer")
+        form.get_by_label("De indiener stemde in met de overdracht").check()
+        how.fill("telefonisch, 1 december")
+        form.get_by_role("button", name="Besluit vastleggen").click()
+        expect(handover.get_by_text("Alle zaken zijn besloten.")).to_be_visible()
+        _dutch_only(page)
+        assert_accessible(page)
+        page.once("dialog", lambda dialog: dialog.accept())
+        handover.get_by_role("button", name="Deactiveren").click()
+        expect(handover.get_by_text("Alle accounts zijn bekeken.")).to_be_visible()
+        browser.close()
+    with api_client(live_server, staff_user.email, staff_user.password) as client:
+        moved = client.get(f"/api/cases/{case['id']}").json()
+        successor = next(o for o in client.get("/api/offices").json()
+                         if o["name"] == "Fractie Meppel")  # fmt: skip
+    assert moved["office_id"] == successor["id"] and moved["status"] == "triaged"

@@ -5,7 +5,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from achterban.audit import service as audit
-from achterban.casework import inbox, intake, rules, service, staff, views
+from achterban.casework import handover, inbox, intake, rules, service, staff, views
 from achterban.casework.schemas import (
     AgencyConsent,
     Assign,
@@ -316,3 +316,41 @@ class CaseController(Controller):
         return {
             "answered": await service.do_answer_group(actor, campaign_key, data.body, data.channel)
         }
+
+
+class HandoverController(Controller):
+    """An office whose seat changed hands: a decision for each open case, a staff review."""
+
+    path = "/api/offices/{office_id:int}/handover"
+    tags = ["casework"]
+
+    @get(
+        "/", operation_id="getHandover", opt=personal_data("office.handover"), guards=READ,
+        summary="The open cases and staff of an office whose representative's term ended",
+    )  # fmt: skip
+    async def get_handover(
+        self, actor: NamedDependency[Actor], office_id: FromPath[int]
+    ) -> handover.Handover:
+        return await handover.handover(actor, office_id)
+
+    @post(
+        "/cases", operation_id="decideHandoverCase", status_code=200,
+        opt=personal_data("office.handover"), guards=READ,
+        summary="Transfer an open case (with the constituent's consent) or close it",
+    )  # fmt: skip
+    async def decide_case(
+        self, actor: NamedDependency[Actor], office_id: FromPath[int],
+        data: JSONBody[handover.CaseDecision],
+    ) -> handover.Handover:  # fmt: skip
+        return await handover.decide_case(actor, office_id, data)
+
+    @post(
+        "/staff", operation_id="reviewHandoverStaff", status_code=200,
+        opt=personal_data("office.handover"), guards=[requires("offices.manage")],
+        summary="Move a staff account of the office to another office, or deactivate it",
+    )  # fmt: skip
+    async def review_staff(
+        self, actor: NamedDependency[Actor], office_id: FromPath[int],
+        data: JSONBody[handover.StaffDecision],
+    ) -> handover.Handover:  # fmt: skip
+        return await handover.review_staff(actor, office_id, data)

@@ -93,7 +93,7 @@ class AgencyConsent(Input):
 
 
 EventKind = Literal[
-    "note", "correspondence", "referral", "status", "routing", "assignment", "consent"
+    "note", "correspondence", "referral", "status", "routing", "assignment", "consent", "handover"
 ]
 
 

@@ -45,3 +45,13 @@ async def of_office(office_id: int | None) -> list[StaffMember]:
 
 async def is_colleague(office_id: int | None, user_id: int) -> bool:
     return any(member.id == user_id for member in await of_office(office_id))
+
+
+async def accounts_of(office_id: int) -> list[StaffMember]:
+    """Every active account bound to an office, whatever its role (for a handover review)."""
+    rows = (
+        await StaffUser.select(StaffUser.id, StaffUser.name, StaffUser.role)
+        .where((StaffUser.office_id == office_id) & (StaffUser.active == True))  # noqa: E712
+        .order_by(StaffUser.name)
+    )
+    return [StaffMember(id=r["id"], name=r["name"], role=r["role"]) for r in rows]

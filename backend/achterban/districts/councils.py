@@ -43,18 +43,30 @@ def _date(text: str) -> date | None:
     return date.fromisoformat(text.strip()) if text.strip() else None
 
 
-async def _municipalities() -> dict[str, int]:
-    """Current municipalities by folded name and by code."""
-    today = date.today()
-    rows = await Jurisdiction.select(Jurisdiction.id, Jurisdiction.code, Jurisdiction.name).where(
-        (Jurisdiction.kind == "municipality")
-        & (Jurisdiction.valid_to.is_null() | (Jurisdiction.valid_to >= today))
-    )
-    found: dict[str, int] = {}
+async def _municipalities() -> dict[str, list[tuple[date, date | None, int]]]:
+    """Every version of every municipality by folded name and by code: a row is matched to
+    the municipality of its term's start (a council after a merger names the new one)."""
+    rows = await Jurisdiction.select(
+        Jurisdiction.id, Jurisdiction.code, Jurisdiction.name, Jurisdiction.valid_from,
+        Jurisdiction.valid_to,
+    ).where(Jurisdiction.kind == "municipality")  # fmt: skip
+    found: dict[str, list[tuple[date, date | None, int]]] = {}
     for r in rows:
-        found[slug(r["name"])] = r["id"]
-        found[r["code"].lower()] = r["id"]
+        version = (r["valid_from"], r["valid_to"], r["id"])
+        found.setdefault(slug(r["name"]), []).append(version)
+        found.setdefault(r["code"].lower(), []).append(version)
     return found
+
+
+def _place(
+    places: dict[str, list[tuple[date, date | None, int]]], text: str, on: date | None
+) -> int | None:
+    on = on or date.today()
+    versions = places.get(slug(text)) or places.get(text.lower()) or []
+    for start, end, ident in versions:
+        if start <= on and (end is None or end >= on):
+            return ident
+    return None
 
 
 async def load_nl_council(text: str) -> CouncilLoad:
@@ -72,13 +84,13 @@ async def load_nl_council(text: str) -> CouncilLoad:
     places = await _municipalities()
     for line, raw in enumerate(reader, start=2):
         row = {columns[k]: (v or "").strip() for k, v in raw.items() if k in columns}
-        place = places.get(slug(row["municipality"])) or places.get(row["municipality"].lower())
         seat = SEATS.get(row["seat"].lower())
         try:
             start, end = _date(row["from"]), _date(row.get("until", ""))
         except ValueError:
             result.bad.append((line, _("A date is not written as YYYY-MM-DD."), {}))
             continue
+        place = _place(places, row["municipality"], start)
         if place is None:
             result.bad.append((line, _("No current municipality is called {name}."),
                                {"name": row["municipality"]}))  # fmt: skip

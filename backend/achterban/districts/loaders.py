@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -68,6 +69,29 @@ class Versioned:
         self.ids[code] = row.id
         return int(row.id)
 
+    async def close_missing(self, kind: str, within: Callable[[str], bool]) -> list[str]:
+        """Areas of ``kind`` this file covers (``within`` their code) but no longer holds end
+        the day before it: a district a redrawn state dropped, two municipalities merged
+        into one. The representatives of those seats leave with them."""
+        on = self.valid_from
+        rows = await Jurisdiction.select(Jurisdiction.id, Jurisdiction.code).where(
+            (Jurisdiction.kind == kind) & (Jurisdiction.valid_from < on)
+            & (Jurisdiction.valid_to.is_null() | (Jurisdiction.valid_to >= on))
+        )  # fmt: skip
+        gone = [r for r in rows if r["code"] not in self.ids and within(r["code"])]
+        if not gone:
+            return []
+        ids = [r["id"] for r in gone]
+        last_day = on - timedelta(days=1)
+        await Jurisdiction.update({Jurisdiction.valid_to: last_day}).where(
+            Jurisdiction.id.is_in(ids)
+        )
+        await Representative.update({Representative.valid_to: last_day}).where(
+            Representative.jurisdiction.is_in(ids)
+            & (Representative.valid_to.is_null() | (Representative.valid_to >= on))
+        )
+        return sorted(r["code"] for r in gone)
+
 
 async def _postcodes(country: str, areas: list[tuple[str, int, int]]) -> int:
     """Add (postcode, jurisdiction id, weight) rows that are not there yet."""
@@ -84,18 +108,32 @@ async def _postcodes(country: str, areas: list[tuple[str, int, int]]) -> int:
 
 
 async def load_us_zccd(path: Path = US_ZCCD, valid_from: date = CONGRESS_119) -> int:
+    """A ZCTA → district file, for all states or for the states it names (a redrawn state's
+    new map): its districts are a new version from ``valid_from``; a district of those
+    states that the file no longer has ends the day before."""
     versions = Versioned(valid_from, f"zccd:{path.name}")
+    states: set[str] = set()
     async with db.transaction():
-        await versions.get("US", "United States", "country")
+        # the country and its states are the same areas whatever the district map
+        country = Versioned(valid_from, versions.source, reuse_current=True)
+        await country.get("US", "United States", "country")
+        versions.ids["US"] = country.ids["US"]
         areas = []
         with path.open(newline="") as handle:
             for row in csv.DictReader(handle):
                 state, cd = row["state_abbr"], int(row["cd"])
-                await versions.get(f"US-{state}", state, "state", "US")
+                if state not in states:
+                    states.add(state)
+                    versions.ids[f"US-{state}"] = await country.get(
+                        f"US-{state}", state, "state", "US"
+                    )
                 code = district_code(state, cd)
                 name = f"{state} {'at-large' if cd == 0 else cd}"
                 district = await versions.get(code, name, "congressional_district", f"US-{state}")
                 areas.append((row["zcta"], district, 0))
+        await versions.close_missing(
+            "congressional_district", lambda code: code.split("-")[1] in states
+        )
         added = await _postcodes("US", areas)
     invalidate()
     return added
@@ -209,6 +247,8 @@ async def load_nl_pc4(path: Path = NL_PC4, valid_from: date = date(2026, 1, 1)) 
                 code = f"NL-GM-{slug(row['gemeente'])}"
                 municipality = await versions.get(code, row["gemeente"], "municipality", province)
                 areas.append((row["pc4"], municipality, int(row["n_addresses"] or 0)))
+        # the file covers the whole country: a municipality it lacks was merged into another
+        await versions.close_missing("municipality", lambda code: code.startswith("NL-"))
         added = await _postcodes("NL", areas)
     invalidate()
     return added

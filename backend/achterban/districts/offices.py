@@ -9,6 +9,7 @@ from typing import Any, Literal
 import msgspec
 
 from achterban.audit import service as audit
+from achterban.districts import seats
 from achterban.districts.tables import CaseworkerTopic, Jurisdiction, Office, Representative
 from achterban.platform import db
 from achterban.platform.auth import Actor
@@ -52,6 +53,12 @@ class OfficeOut(msgspec.Struct, kw_only=True):
     # cases (their references) wait for a decision each, and its staff for a review
     term_ended: date | None = None
     open_cases: list[str] = []
+    # the seat it serves (chamber and area code) and what became of it: held, new_holder,
+    # vacant, or gone (the new map has no such area); the successor's active offices
+    seat_chamber: str = ""
+    seat: str = ""
+    seat_status: str = "held"
+    successor_offices: list[int] = []
 
 
 class OfficeCreate(Input):
@@ -84,6 +91,13 @@ class JurisdictionOut(msgspec.Struct, kw_only=True):
 class TopicAssignment(Input):
     user_id: int
     topic: str
+
+
+def current(on: date) -> Any:
+    """Jurisdictions of the map in force on ``on`` (a map loaded for a later date is not)."""
+    return (Jurisdiction.valid_from <= on) & (
+        Jurisdiction.valid_to.is_null() | (Jurisdiction.valid_to >= on)
+    )
 
 
 async def _visible(actor: Actor, office_id: int) -> dict:  # type: ignore[type-arg]
@@ -124,12 +138,13 @@ async def _described(rows: list[dict[str, Any]]) -> list[OfficeOut]:
             id=u["id"], name=u["name"], role=u["role"],
             topics=sorted(topics.get((office, u["id"]), [])),
         ))  # fmt: skip
-    today = date.today()
+    served = await seats.seats(rows)
     result = []
     for row in rows:
         rep = reps.get(row["representative"]) if row["representative"] else None
         area = areas.get(rep["jurisdiction"]) if rep else None
-        ended = rep["valid_to"] if rep and rep["valid_to"] and rep["valid_to"] < today else None
+        seat = served.get(row["id"])
+        ended = seat.ended if seat else None
         result.append(OfficeOut(
             id=row["id"], name=row["name"], address=row["address"], phone=row["phone"],
             representative=rep["name"] if rep else "", district=area["code"] if area else "",
@@ -137,6 +152,9 @@ async def _described(rows: list[dict[str, Any]]) -> list[OfficeOut]:
             jurisdiction_name=area["name"] if area else "", party=rep["party"] if rep else "",
             staff=staff.get(row["id"], []), term_ended=ended,
             open_cases=await OPEN_CASES[0](row["id"]) if ended and OPEN_CASES else [],
+            seat_chamber=seat.chamber if seat else "", seat=seat.code if seat else "",
+            seat_status=seat.status if seat else "held",
+            successor_offices=list(seat.successor_offices) if seat else [],
         ))  # fmt: skip
     return result
 
@@ -198,8 +216,14 @@ async def do_create_office(actor: Actor, data: OfficeCreate) -> OfficeOut:
     """A new office and the representative it serves, for a current jurisdiction."""
     code = data.jurisdiction.strip()
     today = date.today()
-    current = Jurisdiction.valid_to.is_null() | (Jurisdiction.valid_to >= today)
-    area = await Jurisdiction.select().where((Jurisdiction.code == code) & current).first()
+    # the area of the map in force, or of a map loaded for a later date (a municipality
+    # that a merger creates gets its council office before its first day)
+    area = (
+        await Jurisdiction.select()
+        .where((Jurisdiction.code == code) & (current(today) | (Jurisdiction.valid_from > today)))
+        .order_by(Jurisdiction.valid_from)
+        .first()
+    )
     if area is None:
         raise _unknown_area(code)
     missing = [k for k in ("name", "representative") if not getattr(data, k).strip()]
@@ -264,7 +288,7 @@ async def jurisdictions(q: str, kind: str | None, limit: int = 30) -> list[Juris
     """Current jurisdictions whose name or code starts a word of ``q`` (for a picker)."""
     today = date.today()
     query = Jurisdiction.select(Jurisdiction.code, Jurisdiction.name, Jurisdiction.kind).where(
-        Jurisdiction.valid_to.is_null() | (Jurisdiction.valid_to >= today)
+        current(today) | (Jurisdiction.valid_from > today)
     )
     if kind:
         query = query.where(Jurisdiction.kind == kind)
@@ -274,8 +298,10 @@ async def jurisdictions(q: str, kind: str | None, limit: int = 30) -> list[Juris
         name = Jurisdiction.name.ilike if pg else Jurisdiction.name.like
         code = Jurisdiction.code.ilike if pg else Jurisdiction.code.like
         query = query.where(name(f"{term}%") | code(f"%{term}%"))
-    rows = await query.order_by(Jurisdiction.name).limit(limit)
-    return [JurisdictionOut(**r) for r in rows]
+    rows = await query.order_by(Jurisdiction.name).limit(limit * 2)
+    # an area of today's map and of a later one is one area to pick
+    unique = {r["code"]: r for r in reversed(rows)}
+    return sorted((JurisdictionOut(**r) for r in unique.values()), key=lambda j: j.name)[:limit]
 
 
 class DataVersion(msgspec.Struct, kw_only=True):
@@ -345,6 +371,7 @@ class RepresentativeCreate(Input):
 class RepresentativeUpdate(Input):
     name: str | msgspec.UnsetType = msgspec.UNSET
     party: str | msgspec.UnsetType = msgspec.UNSET
+    valid_from: date | msgspec.UnsetType = msgspec.UNSET  # a corrected start of the term
     valid_to: date | msgspec.UnsetType | None = msgspec.UNSET
 
 
@@ -421,8 +448,9 @@ async def do_update_representative(
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     async with db.transaction():
         row = await _rep_row(rep_id)
-        if "valid_to" in changes:
-            _bad_term(row["valid_from"], changes["valid_to"])
+        if "valid_to" in changes or "valid_from" in changes:
+            _bad_term(changes.get("valid_from", row["valid_from"]),
+                      changes.get("valid_to", row["valid_to"]))  # fmt: skip
         if changes:
             await Representative.update(
                 {getattr(Representative, k): v for k, v in changes.items()}

@@ -120,9 +120,10 @@ async def resolve(address: str, country: str | None = None, on: date | None = No
     )
 
 
-async def district_of(country: str, postcode: str) -> str:
-    """The one district of a postcode, or "" when it spans several or is unknown."""
-    idx = await index()
+async def district_of(country: str, postcode: str, on: date | None = None) -> str:
+    """The one district of a postcode (on the map of ``on``, today by default), or "" when it
+    spans several or is unknown."""
+    idx = await index(on)
     key = postcode[:4] if country == "NL" else postcode
     areas = idx.areas.get((country, key), [])
     return areas[0].code if len(areas) == 1 else ""
@@ -177,3 +178,29 @@ async def specialists(office_ids: list[int]) -> dict[int, dict[str, int]]:
     for t in topics:
         by_office.setdefault(t["office"], {}).setdefault(t["topic"], t["user_id"])
     return by_office
+
+
+async def map_dates(on: date | None = None) -> list[date]:
+    """The dates from which a loaded map or parliament is in force, up to ``on``."""
+    on = on or date.today()
+    starts = {
+        r["valid_from"]
+        for r in await Jurisdiction.select(Jurisdiction.valid_from).distinct()
+        if r["valid_from"] <= on
+    }
+    return sorted(starts)
+
+
+async def describe_office(actor: Any, office_id: int) -> Any:
+    """An office as its page shows it, seat included (404 outside the actor's reach)."""
+    from achterban.districts import offices
+
+    return await offices.describe(actor, office_id)
+
+
+async def active_office_names(ids: list[int] | None = None) -> dict[int, str]:
+    """The names of active offices (of ``ids``, or all of them)."""
+    query = Office.select(Office.id, Office.name).where(Office.active == 1)
+    if ids is not None:
+        query = query.where(Office.id.is_in(ids or [0]))
+    return {r["id"]: r["name"] for r in await query.order_by(Office.name)}

@@ -911,6 +911,57 @@ export interface paths {
         patch: operations["updateOffice"];
         trace?: never;
     };
+    "/api/offices/{office_id}/handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open cases and staff of an office whose representative's term ended */
+        get: operations["getHandover"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offices/{office_id}/handover/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transfer an open case (with the constituent's consent) or close it */
+        post: operations["decideHandoverCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/offices/{office_id}/handover/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a staff account of the office to another office, or deactivate it */
+        post: operations["reviewHandoverStaff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/offices/{office_id}/topics": {
         parameters: {
             query?: never;
@@ -1579,6 +1630,19 @@ export interface components {
             subject: string;
             topic: string;
         };
+        /** CaseDecision */
+        CaseDecision: {
+            /** @default false */
+            consent: boolean;
+            /** @default  */
+            consent_how: string;
+            /** @enum {string} */
+            decision: "transfer" | "close";
+            /** @default  */
+            note: string;
+            reference: string;
+            to_office?: number | null;
+        };
         /** CaseDetail */
         CaseDetail: {
             address: string;
@@ -1848,6 +1912,26 @@ export interface components {
             /** @default email */
             channel: string;
         };
+        /** Handover */
+        Handover: {
+            cases: components["schemas"]["HandoverCase"][];
+            office: string;
+            office_id: number;
+            offices: components["schemas"]["OfficeChoice"][];
+            seat: string;
+            seat_status: string;
+            staff: components["schemas"]["StaffMember"][];
+            term_ended: string | null;
+        };
+        /** HandoverCase */
+        HandoverCase: {
+            assignee: string;
+            id: number;
+            opened: string;
+            reference: string;
+            status: string;
+            topic: string;
+        };
         /** Health */
         Health: {
             database: string;
@@ -2053,6 +2137,12 @@ export interface components {
             secret: string;
             token: components["schemas"]["Token"];
         };
+        /** OfficeChoice */
+        OfficeChoice: {
+            id: number;
+            name: string;
+            successor: boolean;
+        };
         /** OfficeCreate */
         OfficeCreate: {
             /** @default  */
@@ -2087,7 +2177,14 @@ export interface components {
             party: string;
             phone: string;
             representative: string;
+            /** @default  */
+            seat: string;
+            /** @default  */
+            seat_chamber: string;
+            /** @default held */
+            seat_status: string;
             staff: components["schemas"]["StaffRef"][];
+            successor_offices?: number[];
             term_ended?: string | null;
         };
         /** OfficeUpdate */
@@ -2380,6 +2477,7 @@ export interface components {
         RepresentativeUpdate: {
             name?: string;
             party?: string;
+            valid_from?: string;
             valid_to?: string | null;
         };
         /** Resolution */
@@ -2428,6 +2526,13 @@ export interface components {
             csrf_token: string;
             permissions: string[];
             user: components["schemas"]["User"];
+        };
+        /** StaffDecision */
+        StaffDecision: {
+            /** @enum {string} */
+            decision: "move" | "deactivate";
+            to_office?: number | null;
+            user_id: number;
         };
         /** StaffMember */
         StaffMember: {
@@ -5531,6 +5636,188 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OfficeOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getHandover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                office_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handover"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decideHandoverCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                office_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseDecision"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handover"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewHandoverStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                office_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffDecision"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Handover"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

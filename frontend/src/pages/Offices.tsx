@@ -13,6 +13,7 @@ import { useFormat } from "../format";
 import { useT } from "../i18n";
 import { label, SHOWN_CODES } from "../labels";
 import { useSession } from "../session";
+import { statusWord } from "./caseWords";
 
 type Office = components["schemas"]["OfficeOut"];
 type Kind = components["schemas"]["OfficeCreate"]["kind"];
@@ -26,11 +27,15 @@ export function OfficesPage() {
   const { can } = useSession();
   const [filter, setFilter] = useState("");
   const needle = filter.trim().toLowerCase();
-  const shown = (offices.data ?? []).filter(
-    (o) =>
-      !needle ||
-      [o.name, o.jurisdiction_name, o.district, o.representative].some((v) => (v ?? "").toLowerCase().includes(needle)),
-  );
+  // an active office whose representative's term ended waits for decisions: listed first
+  const waiting = (o: Office) => Number(Boolean(o.term_ended && o.active !== false));
+  const shown = (offices.data ?? [])
+    .filter(
+      (o) =>
+        !needle ||
+        [o.name, o.jurisdiction_name, o.district, o.representative].some((v) => (v ?? "").toLowerCase().includes(needle)),
+    )
+    .sort((a, b) => waiting(b) - waiting(a));
   return (
     <section>
       <h1>{t("offices")}</h1>
@@ -215,7 +220,7 @@ function OfficeDetail({ office }: { office: Office }) {
   const t = useT();
   const format = useFormat();
   const queryClient = useQueryClient();
-  const { can } = useSession();
+  const { can, session } = useSession();
   const [name, setName] = useState(office.name);
   const [address, setAddress] = useState(office.address);
   const [phone, setPhone] = useState(office.phone);
@@ -236,6 +241,7 @@ function OfficeDetail({ office }: { office: Office }) {
       ? ((save.error.problem as { open_cases?: string[] }).open_cases ?? [])
       : [];
   const manage = can("offices.manage");
+  const ownOffice = session?.user.role === "representative" && session.user.office_id === office.id;
   return (
     <>
       <h1>{office.name}</h1>
@@ -257,14 +263,11 @@ function OfficeDetail({ office }: { office: Office }) {
       {office.term_ended && (
         <div className="notice" role="note">
           <p>{t("termEnded", { date: format.date(office.term_ended), count: office.open_cases?.length ?? 0 })}</p>
-          {(office.open_cases?.length ?? 0) > 0 && (
-            <ul>
-              {office.open_cases?.map((ref) => (
-                <li key={ref}>{ref}</li>
-              ))}
-            </ul>
-          )}
+          <p>{label(t, "seatStatus", office.seat_status ?? "held")}</p>
         </div>
+      )}
+      {office.term_ended && (manage || ownOffice) && (
+        <Handover officeId={office.id} />
       )}
       {manage && (
         <form
@@ -600,6 +603,205 @@ function Representatives() {
         </form>
       )}
       <ErrorMessage error={add.error} fallback="saveFailed" />
+    </section>
+  );
+}
+
+type HandoverData = components["schemas"]["Handover"];
+
+// An office whose seat changed hands: a recorded decision for each open case (transfer with
+// the constituent's consent, or close) and, for an admin, a review of each staff account.
+function Handover({ officeId }: { officeId: number }) {
+  const t = useT();
+  const format = useFormat();
+  const queryClient = useQueryClient();
+  const key = [...OFFICES_KEY, officeId, "handover"];
+  const path = { params: { path: { office_id: officeId } } };
+  const handover = useQuery({ queryKey: key, queryFn: () => unwrap(api.GET("/api/offices/{office_id}/handover", path)) });
+  const done = (data: HandoverData) => {
+    queryClient.setQueryData(key, data);
+    void queryClient.invalidateQueries({ queryKey: OFFICES_KEY });
+  };
+  const decide = useMutation({
+    mutationFn: (body: components["schemas"]["CaseDecision"]) =>
+      unwrap(api.POST("/api/offices/{office_id}/handover/cases", { ...path, body })),
+    onSuccess: done,
+  });
+  const review = useMutation({
+    mutationFn: (body: components["schemas"]["StaffDecision"]) =>
+      unwrap(api.POST("/api/offices/{office_id}/handover/staff", { ...path, body })),
+    onSuccess: done,
+  });
+  const [reference, setReference] = useState("");
+  const [decision, setDecision] = useState<"transfer" | "close">("transfer");
+  const [toOffice, setToOffice] = useState("");
+  const [consent, setConsent] = useState(false);
+  const [consentHow, setConsentHow] = useState("");
+  const [note, setNote] = useState("");
+  const [moveTo, setMoveTo] = useState<Record<number, string>>({});
+  const errors = fieldErrors(decide.error);
+  const data = handover.data;
+  const officeName = (o: HandoverData["offices"][number]) => (o.successor ? t("handoverSuccessor", { name: o.name }) : o.name);
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    decide.mutate(
+      {
+        reference,
+        decision,
+        to_office: decision === "transfer" && toOffice ? Number(toOffice) : null,
+        consent: decision === "transfer" && consent,
+        consent_how: decision === "transfer" ? consentHow : "",
+        note,
+      },
+      {
+        onSuccess: () => {
+          setReference("");
+          setConsent(false);
+          setConsentHow("");
+          setNote("");
+        },
+      },
+    );
+  }
+  return (
+    <section aria-labelledby="handover-title">
+      <h2 id="handover-title">{t("handoverTitle")}</h2>
+      <QueryStatus isPending={handover.isPending} error={handover.error} />
+      {data && (
+        <>
+          <h3>{t("handoverCases")}</h3>
+          {data.cases.length === 0 ? (
+            <p>{t("handoverNoCases")}</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("handoverCase")}</th>
+                  <th scope="col">{t("handoverTopic")}</th>
+                  <th scope="col">{t("status")}</th>
+                  <th scope="col">{t("handoverOpened")}</th>
+                  <th scope="col">{t("handoverAssignee")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.cases.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <Link to={`/cases/${c.id}`}>{c.reference}</Link>
+                    </td>
+                    <td>{label(t, "topic", c.topic)}</td>
+                    <td>{statusWord(t, c.status)}</td>
+                    <td>{format.date(c.opened)}</td>
+                    <td>{c.assignee || "–"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {data.cases.length > 0 && (
+            <form className="person-form" aria-label={t("handoverDecide")} onSubmit={submit}>
+              <Field text={t("handoverCase")} error={errors.reference}>
+                <select required value={reference} onChange={(e) => setReference(e.target.value)}>
+                  <option value="">{t("handoverChoose")}</option>
+                  {data.cases.map((c) => (
+                    <option key={c.id} value={c.reference}>
+                      {c.reference}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <fieldset>
+                <legend>{t("handoverDecision")}</legend>
+                {(["transfer", "close"] as const).map((d) => (
+                  <label key={d}>
+                    <input type="radio" name="decision" checked={decision === d} onChange={() => setDecision(d)} />{" "}
+                    {t(d === "transfer" ? "handoverTransfer" : "handoverClose")}
+                  </label>
+                ))}
+              </fieldset>
+              {decision === "transfer" && (
+                <>
+                  <Field text={t("handoverToOffice")} error={errors.to_office}>
+                    <select value={toOffice} onChange={(e) => setToOffice(e.target.value)}>
+                      <option value="">{t("handoverChoose")}</option>
+                      {data.offices.map((o) => (
+                        <option key={o.id} value={o.id}>
+                          {officeName(o)}
+                        </option>
+                      ))}
+                    </select>
+                  </Field>
+                  <fieldset>
+                    <label>
+                      <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />{" "}
+                      {t("handoverConsent")}
+                    </label>
+                  </fieldset>
+                  <Field text={t("handoverConsentHow")} error={errors.consent_how}>
+                    <input value={consentHow} onChange={(e) => setConsentHow(e.target.value)} />
+                  </Field>
+                </>
+              )}
+              <Field text={t("handoverNote")}>
+                <input value={note} onChange={(e) => setNote(e.target.value)} />
+              </Field>
+              <div className="actions">
+                <button type="submit" disabled={decide.isPending}>
+                  {t("handoverRecord")}
+                </button>
+              </div>
+              <ErrorMessage error={decide.error} fallback="saveFailed" />
+              {decide.isSuccess && decide.variables && (
+                <p role="status">{t("handoverRecorded", { reference: decide.variables.reference })}</p>
+              )}
+            </form>
+          )}
+          {data.staff.length > 0 || review.isSuccess ? (
+            <>
+              <h3>{t("handoverStaff")}</h3>
+              {data.staff.length === 0 && <p>{t("handoverNoStaff")}</p>}
+              <ul>
+                {data.staff.map((s) => (
+                  <li key={s.id}>
+                    {s.name} ({label(t, "userRole", s.role)}){" "}
+                    <select
+                      aria-label={t("handoverMoveTo", { name: s.name })}
+                      value={moveTo[s.id] ?? ""}
+                      onChange={(e) => setMoveTo({ ...moveTo, [s.id]: e.target.value })}
+                    >
+                      <option value="">{t("handoverChoose")}</option>
+                      {data.offices.map((o) => (
+                        <option key={o.id} value={o.id}>
+                          {officeName(o)}
+                        </option>
+                      ))}
+                    </select>{" "}
+                    <button
+                      type="button"
+                      disabled={!moveTo[s.id] || review.isPending}
+                      onClick={() => review.mutate({ user_id: s.id, decision: "move", to_office: Number(moveTo[s.id]) })}
+                    >
+                      {t("handoverMove")}
+                    </button>{" "}
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={review.isPending}
+                      onClick={() => {
+                        if (window.confirm(t("handoverDeactivateConfirm", { name: s.name })))
+                          review.mutate({ user_id: s.id, decision: "deactivate" });
+                      }}
+                    >
+                      {t("handoverDeactivate")}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <ErrorMessage error={review.error} fallback="saveFailed" />
+            </>
+          ) : null}
+        </>
+      )}
     </section>
   );
 }

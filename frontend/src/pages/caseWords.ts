@@ -61,6 +61,12 @@ export function eventWord(t: T, event: CaseEvent, topic: string): string {
       return event.consent ? t("caseLogConsentGiven") : t("caseLogConsentWithdrawn");
     case "routing":
       return routingWord(t, event.routing, topic);
+    case "handover": {
+      const detail = event.detail as { decision?: string; to_office_name?: string; consent?: { how?: string } };
+      return detail.decision === "transfer"
+        ? t("caseLogHandoverTransfer", { office: detail.to_office_name ?? "", how: detail.consent?.how ?? "" })
+        : t("caseLogHandoverClose");
+    }
     case "correspondence": {
       const parts = [event.direction ? keyed(t, `caseDirection_${event.direction}`, event.direction) : "", channelWord(t, event.channel)];
       return parts.filter(Boolean).join(" · ");
