@@ -289,14 +289,31 @@ def districts_load(
     kwargs: dict[str, Any] = {"valid_from": valid_from.date()} if valid_from else {}
 
     async def main() -> str:
+        from datetime import date
+
+        from achterban.people import areas as people_areas
+
         if country == "us":
-            areas = await loaders.load_us_zccd(zccd or loaders.US_ZCCD, **kwargs)
-            reps = await loaders.load_us_legislators(
-                legislators or loaders.US_LEGISLATORS, offices or loaders.US_OFFICES, **kwargs
+            # a new map alone (--zccd), a new Congress alone (--legislators), or both
+            map_only, congress_only = zccd and not legislators, legislators and not zccd
+            added = (
+                0
+                if congress_only
+                else await loaders.load_us_zccd(zccd or loaders.US_ZCCD, **kwargs)
             )
-            return f"US: {areas} postcode areas and {reps} representatives added."
-        areas = await loaders.load_nl_pc4(pc4 or loaders.NL_PC4, **kwargs)
-        return f"NL: {areas} postcode areas added."
+            reps = 0 if map_only else await loaders.load_us_legislators(
+                legislators or loaders.US_LEGISLATORS, offices or loaders.US_OFFICES, **kwargs
+            )  # fmt: skip
+            line = f"US: {added} postcode areas and {reps} representatives added."
+        else:
+            added = await loaders.load_nl_pc4(pc4 or loaders.NL_PC4, **kwargs)
+            line = f"NL: {added} postcode areas added."
+        if valid_from is None or valid_from.date() <= date.today():
+            moved = await people_areas.recompute_districts()
+            return f"{line} {moved['changed']} people's districts changed."
+        return (
+            f"{line} In force from {valid_from.date().isoformat()}: people's districts follow then."
+        )
 
     try:
         click.echo(run(main))
