@@ -89,7 +89,7 @@ async def test_a_synthetic_next_term_loads_as_data(app, tmp_dir, admin_client):
     await loaders.load_nl_pc4()
     # an admin sets up Urk's council office; a case from Urk and one from NH-1 come in
     urk = await admin_client.post("/api/offices", json={
-        "name": "Fractie Urk", "jurisdiction": "NL-GM-urk", "representative": "Fractie Urk",
+        "name": "Raadsgroep Urk", "jurisdiction": "NL-GM-urk", "representative": "Raadsgroep Urk",
         "kind": "municipal",
     })  # fmt: skip
     assert urk.status_code == 201, urk.text

@@ -89,8 +89,10 @@ async def _office(actor: Actor, office_id: int, *, cases: bool) -> Any:
 
 
 async def _choices(office: Any) -> list[OfficeChoice]:
-    names = await districts.active_office_names()
+    """Where a case or an account may go: the successor's offices, and any other active
+    office that has staff to take it (a merger's new council group's office, say)."""
     successors = set(office.successor_offices)
+    names = await districts.active_office_names(sorted(successors | await users.staffed_offices()))
     choices = [
         OfficeChoice(id=i, name=n, successor=i in successors)
         for i, n in names.items()
