@@ -148,6 +148,21 @@ async def _visible(actor: Actor, branch_id: int) -> dict[str, Any]:
     return row
 
 
+async def areas(q: str, limit: int = 30) -> list[BranchArea]:
+    """Current municipalities, provinces and states whose name (a word of it) starts with
+    ``q`` or whose code holds it: the areas a branch can cover, for a picker."""
+    term = rules.branch_name_key(q)
+    found = [
+        a
+        for a in (await districts.current_areas()).values()
+        if a.kind in AREA_KINDS
+        and (not term or f" {term}" in f" {rules.branch_name_key(a.name)}"
+             or q.strip().upper() in a.code.upper())
+    ]  # fmt: skip
+    found.sort(key=lambda a: (a.kind != "municipality", a.name))
+    return [BranchArea(code=a.code, name=a.name, kind=a.kind) for a in found[:limit]]
+
+
 async def list_branches(actor: Actor) -> list[Branch]:
     """Every branch the actor sees, active first, by name; audited (officers are people)."""
     rows = await BranchRow.select().order_by(BranchRow.name)

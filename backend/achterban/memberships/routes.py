@@ -1,6 +1,6 @@
 from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from achterban.memberships import branches, service
 from achterban.memberships.schemas import (
@@ -13,6 +13,9 @@ from achterban.memberships.schemas import (
     MembershipCreate,
     OfficerCreate,
     OfficerEnd,
+)
+from achterban.memberships.schemas import (
+    BranchArea as BranchAreaOut,
 )
 from achterban.platform.auth import Actor, no_personal_data, personal_data, requires
 
@@ -73,6 +76,14 @@ class BranchController(Controller):
         self, actor: NamedDependency[Actor], data: JSONBody[BranchCreate]
     ) -> Branch:
         return await branches.do_create_branch(actor, data)
+
+    @get(
+        "/areas", operation_id="listBranchAreas", opt=no_personal_data(),
+        guards=[requires("branches.manage")],
+        summary="Current municipalities, provinces and states a branch can cover",
+    )  # fmt: skip
+    async def list_areas(self, q: FromQuery[str] = "") -> list[BranchAreaOut]:
+        return await branches.areas(q)
 
     @post(
         "/migrate", operation_id="migrateBranches", opt=no_personal_data(),
