@@ -93,6 +93,7 @@ async def test_an_admin_sets_up_a_branch_with_its_municipality_and_officers(
 async def test_bad_input_is_a_problem_naming_the_field(app, maps, admin_client):
     cases = [
         ({"name": "  ", "areas": [GRONINGEN]}, "name"),
+        ({"name": "Afdeling " + "x" * 100}, "name"),
         ({"name": "Nergens", "areas": ["NL-GM-atlantis"]}, "areas"),
         ({"name": "Nergens", "areas": ["NL"]}, "areas"),  # a country is not a branch's area
     ]

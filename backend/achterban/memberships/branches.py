@@ -50,6 +50,21 @@ def _invalid(key: str, title: str, message: str) -> Problem:
     return Problem(400, title, kind="validation", errors=[{"key": key, "message": message}])
 
 
+NAME_LENGTH = 100  # the column's (a membership keeps the name it joined under)
+
+
+def _checked_name(text: str) -> str:
+    name = text.strip()
+    if not name:
+        raise _invalid("name", _("A branch needs a name."), _("Fill this in."))
+    if len(name) > NAME_LENGTH:
+        raise Problem(
+            400, _("A branch's name has at most {count} characters."), kind="validation",
+            values={"count": NAME_LENGTH}, errors=[{"key": "name", "message": _("Shorten it.")}],
+        )  # fmt: skip
+    return name
+
+
 def _not_found() -> Problem:
     return Problem(404, _("No such branch."), kind="not-found")
 
@@ -206,9 +221,7 @@ async def _unique_key(key: str) -> None:
 
 
 async def do_create_branch(actor: Actor, data: BranchCreate) -> Branch:
-    name = data.name.strip()
-    if not name:
-        raise _invalid("name", _("A branch needs a name."), _("Fill this in."))
+    name = _checked_name(data.name)
     key = rules.slug(data.key.strip() or name)
     if not key:
         raise _invalid("key", _("The key needs letters or digits."), _("Fill this in."))
@@ -228,9 +241,7 @@ async def do_update_branch(actor: Actor, branch_id: int, data: BranchUpdate) -> 
     A deactivated branch keeps its members and officers: it is listed, not chosen."""
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     if "name" in changes:
-        changes["name"] = changes["name"].strip()
-        if not changes["name"]:
-            raise _invalid("name", _("A branch needs a name."), _("Fill this in."))
+        changes["name"] = _checked_name(changes["name"])
     if "areas" in changes:
         changes["areas"] = await _checked_areas(changes["areas"])
     async with db.transaction():

@@ -171,7 +171,7 @@ function NewBranch() {
       <h2 id="new-branch">{t("newBranch")}</h2>
       <form onSubmit={submit} aria-labelledby="new-branch" className="person-form">
         <Field text={t("branchName")} error={errors.name ?? errors.key}>
-          <input required value={name} onChange={(e) => setName(e.target.value)} />
+          <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         </Field>
         <AreaPicker areas={areas} onChange={setAreas} error={errors.areas} />
         <div className="actions">
@@ -283,7 +283,7 @@ function BranchDetails({ branch }: { branch: Branch }) {
       {manage ? (
         <form onSubmit={submit} aria-label={branch.name} className="person-form">
           <Field text={t("branchName")} error={errors.name}>
-            <input required value={name} onChange={(e) => setName(e.target.value)} />
+            <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
           </Field>
           <AreaPicker areas={areas} onChange={setAreas} error={errors.areas} />
           <div className="actions">
