@@ -160,6 +160,9 @@ async def test_members_belong_to_a_branch_by_id_and_the_people_list_filters_by_i
         f"/api/people/{typed}/memberships", json={"branch": branch["name"].upper()}
     )
     assert by_name.json()["branch_id"] == branch["id"]
+    for path in ("/api/people", "/api/people/export"):  # an id no column holds: 400, not 500
+        huge = await admin_client.get(path, params={"branch_id": 2**31})
+        assert huge.status_code == 400 and "branch_id" in huge.text
     listed = await admin_client.get("/api/people", params={"branch_id": branch["id"]})
     assert {p["id"] for p in listed.json()["items"]} == {member, typed}
     # free text not linked yet still filters as before

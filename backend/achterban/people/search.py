@@ -360,7 +360,8 @@ async def person_filter(
     role: FromQuery[Role | None] = None,
     support_level_min: Annotated[int | None, QueryParameter(ge=1, le=5)] = None,
     branch: FromQuery[str | None] = None,
-    branch_id: FromQuery[int | None] = None,
+    # a dependency's integers are not among the route's own that check_request bounds
+    branch_id: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None,
     last_contact_before: FromQuery[datetime | None] = None,
     last_contact_after: FromQuery[datetime | None] = None,
     address_status: FromQuery[str | None] = None,
