@@ -78,6 +78,14 @@ async def everything(client, tmp_dir: Path, v: dict[str, str]) -> dict[str, Any]
         "emails": [v["dup_email"], v["email"]], "address": f"{v['dup_street']} 4, 9401 AA Assen",
     })  # fmt: skip
     dup_id = int(duplicate.json()["id"])
+    # the duplicate holds a post in a branch: the merge hands it to the survivor
+    branch = await client.post("/api/branches", json={"name": word("Afdeling ")})
+    assert branch.status_code == 201, branch.text
+    branch_id = int(branch.json()["id"])
+    post = await client.post(
+        f"/api/branches/{branch_id}/officers", json={"role": "treasurer", "person_id": dup_id}
+    )
+    assert post.status_code == 201, post.text
     await client.post(f"/api/people/{pid}/consent", json={
         "purpose": "newsletter", "channel": "email", "status": "granted",
     })  # fmt: skip
@@ -125,4 +133,10 @@ async def everything(client, tmp_dir: Path, v: dict[str, str]) -> dict[str, Any]
         export = await client.get("/api/people/export", params={"q": v["email"], "format": fmt})
         assert export.status_code == 200
     assert (await client.get(f"/api/people/{pid}/subject-access")).status_code == 200
-    return {"person": pid, "case": case_id, "task": int(task.json()["id"]), "imports": keys}
+    return {
+        "person": pid,
+        "case": case_id,
+        "branch": branch_id,
+        "task": int(task.json()["id"]),
+        "imports": keys,
+    }

@@ -38,7 +38,7 @@ from achterban.donations.routes import DonationController
 from achterban.exports.routes import export_people
 from achterban.gdpr.routes import GdprController
 from achterban.imports.routes import ImportController
-from achterban.memberships.routes import MembershipController
+from achterban.memberships.routes import BranchController, MembershipController
 from achterban.people.routes import PeopleController
 from achterban.platform import db, logs
 from achterban.platform.auth import provide_actor, public
@@ -65,6 +65,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     PreferencesController,
     ImportController,
     MembershipController,
+    BranchController,
     DonationController,
     DedupeController,
     GdprController,

@@ -321,6 +321,36 @@ def districts_load(
         raise click.ClickException(f"the file does not have the expected shape: {exc}") from exc
 
 
+@main.group()
+def branches() -> None:
+    """Branches (afdelingen)."""
+
+
+@branches.command("migrate")
+def branches_migrate() -> None:
+    """Link memberships' free-text branches to branches: the branch of that name, or a new
+    one for the municipality of that name. Texts that fit several or none are listed with
+    their memberships, which keep their text; running it again links only what is left."""
+    from achterban.memberships import branches as service
+    from achterban.platform.auth import SYSTEM
+
+    outcome = run(lambda: service.migrate_free_text(SYSTEM))
+    for done in outcome.migrated:
+        made = " (new branch for the municipality)" if done.created else ""
+        click.echo(f"linked  {done.text!r}: {done.memberships} → {done.branch_name}{made}")
+    for kind, texts in (("ambiguous", outcome.ambiguous), ("unmatched", outcome.unmatched)):
+        for left in texts:
+            fits = f": fits {', '.join(left.candidates)}" if left.candidates else ""
+            ids = ", ".join(str(i) for i in left.membership_ids)
+            click.echo(f"{kind} {left.text!r}: {left.memberships} memberships ({ids}){fits}")
+    click.echo(
+        f"{sum(t.memberships for t in outcome.migrated)} memberships linked, "
+        f"{sum(t.created for t in outcome.migrated)} branches made; "
+        f"{len(outcome.ambiguous)} ambiguous and {len(outcome.unmatched)} unmatched texts "
+        "left as they were."
+    )
+
+
 @main.command()
 @click.argument("address")
 @click.option("--country", type=click.Choice(["US", "NL"]), default=None)

@@ -11,8 +11,9 @@ from achterban.districts import service as districts
 from achterban.donations import service as donations
 from achterban.donations.schemas import GiftCreate, MandateCreate
 from achterban.imports import service as imports
+from achterban.memberships import branches
 from achterban.memberships import service as memberships
-from achterban.memberships.schemas import MembershipCreate
+from achterban.memberships.schemas import BranchCreate, MembershipCreate, OfficerCreate
 from achterban.people import service as people
 from achterban.people.schemas import InteractionCreate, PersonCreate
 from achterban.people.tables import Person
@@ -33,6 +34,7 @@ async def seed_people() -> list[str]:
         for r in await Person.select(Person.id, Person.external_ref).where(Person.source == "demo")
     }
     today = date.today()
+    seeded = await seed_branches(ids)
     for ref, branch, since, until in (
         ("D-1001", "Groningen", today - timedelta(days=900), today + timedelta(days=200)),
         ("D-1003", "Groningen", today - timedelta(days=10), None),
@@ -42,7 +44,7 @@ async def seed_people() -> list[str]:
         await memberships.do_create(
             SYSTEM,
             ids[ref],
-            MembershipCreate(branch=branch, dues_cents=3000, since=since, until=until),
+            MembershipCreate(branch_id=seeded[branch], dues_cents=3000, since=since, until=until),
         )
     await donations.do_add_gift(
         SYSTEM, ids["D-1004"], GiftCreate(amount_cents=25000, campaign="verkiezingen")
@@ -76,12 +78,38 @@ async def seed_people() -> list[str]:
         address="Vismarkt 12, 9712 CB Groningen", source="demo",
     ))  # fmt: skip
     return [
+        f"Branches: {', '.join(seeded)}, with their officers (Afdelingen, /branches).",
         f"Demo supporters imported from {DEMO_CSV.name}: {status.created} people, "
         f"{status.bad} bad line(s) reported (see GET /api/imports/{key}).",
         "Anna de Vries appears twice (a duplicate to merge); Greet Mulder's address needs review.",
         "Anna's own preferences page (the link a newsletter carries): "
         f"http://127.0.0.1:8000/preferences/{consent.preferences_token(ids['D-1001'])}",
     ]
+
+
+# branch → the municipality (or province) it covers, and its officers by demo reference
+BRANCHES = {
+    "Groningen": ("Groningen", {"chair": "D-1001", "secretary": "D-1003", "treasurer": "D-1002"}),
+    "Leeuwarden": ("Leeuwarden", {"chair": "D-1005"}),
+    "Middelburg": ("Middelburg", {"chair": "D-1010"}),
+    "Drenthe": ("Drenthe", {"chair": "D-1008"}),  # the province: Assen's people by region
+}
+
+
+async def seed_branches(ids: dict[str, int]) -> dict[str, int]:
+    """The demo's branches, for its members' municipalities, through the calls the SPA uses."""
+    seeded = {}
+    for name, (area, officers) in BRANCHES.items():
+        found = [a.code for a in await branches.areas(area) if a.name.startswith(area)]
+        branch = await branches.do_create_branch(SYSTEM, BranchCreate(name=name, areas=found[:1]))
+        for role, ref in officers.items():
+            await branches.do_add_officer(
+                SYSTEM,
+                branch.id,
+                OfficerCreate(role=role, person_id=ids[ref]),  # type: ignore[arg-type]
+            )
+        seeded[name] = branch.id
+    return seeded
 
 
 async def resolve_districts() -> list[str]:

@@ -6,6 +6,7 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { initialLanguage, LanguageContext, useT, type Language } from "./i18n";
 import { AccountPage, SetPasswordPage } from "./pages/Account";
 import { AuditPage } from "./pages/Audit";
+import { BranchesPage, BranchPage } from "./pages/Branches";
 import { CaseFormPage } from "./pages/CaseForm";
 import { CasePage } from "./pages/Case";
 import { CasesPage } from "./pages/Cases";
@@ -61,6 +62,8 @@ export function App() {
               <Route path="offices" element={<OfficesPage />} />
               <Route path="offices/:officeId" element={<OfficePage />} />
               <Route path="areas" element={<AreaDataPage />} />
+              <Route path="branches" element={<BranchesPage />} />
+              <Route path="branches/:branchId" element={<BranchPage />} />
               <Route path="users" element={<UsersPage />} />
               <Route path="users/:userId" element={<UserPage />} />
               <Route path="account" element={<AccountPage />} />
@@ -104,6 +107,7 @@ function Shell() {
         {can("audit.read") && <NavLink to="/audit">{t("auditLog")}</NavLink>}
         {can("offices.manage") && <NavLink to="/offices">{t("offices")}</NavLink>}
         {can("offices.manage") && <NavLink to="/areas">{t("areasNav")}</NavLink>}
+        {can("branches.read") && <NavLink to="/branches">{t("branches")}</NavLink>}
         {can("users.read") && <NavLink to="/users">{t("staff")}</NavLink>}
       </nav>
       <main>

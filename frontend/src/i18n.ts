@@ -1,6 +1,7 @@
 // Every string the SPA shows, in Dutch and English. The core strings live here; each
 // area of the app keeps its own in messages/<area>.ts and is merged into the catalogs below.
 import { createContext, useCallback, useContext } from "react";
+import { branches } from "./messages/branches";
 import { caseform } from "./messages/caseform";
 import { casework } from "./messages/casework";
 import { login } from "./messages/login";
@@ -517,8 +518,12 @@ const core_en: typeof core_nl = {
   exportXlsx: "Export (Excel)",
 };
 
-const nl = { ...core_nl, ...people.nl, ...casework.nl, ...login.nl, ...users.nl, ...caseform.nl };
-const en: typeof nl = { ...core_en, ...people.en, ...casework.en, ...login.en, ...users.en, ...caseform.en };
+const nl = {
+  ...core_nl, ...people.nl, ...casework.nl, ...login.nl, ...users.nl, ...caseform.nl, ...branches.nl,
+};
+const en: typeof nl = {
+  ...core_en, ...people.en, ...casework.en, ...login.en, ...users.en, ...caseform.en, ...branches.en,
+};
 
 export type Catalog = typeof nl;
 export type MessageKey = keyof Catalog;

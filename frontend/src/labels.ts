@@ -33,6 +33,7 @@ export const FAMILIES = {
   officeKind: "officeKind_",
   seatStatus: "seatStatus_", // what became of an office's seat
   dataKind: "dataKind_", // a kind of area, or a parliament's chamber
+  officer: "officer_", // a post in a branch
 } as const;
 
 export type Family = keyof typeof FAMILIES;
@@ -61,6 +62,8 @@ export const SHOWN_ENUMS: Record<string, Family> = {
   "MandateCreate.frequency": "frequency",
   "UserCreate.role": "userRole",
   "OfficeCreate.kind": "officeKind",
+  "OfficerCreate.role": "officer",
+  "Officer.role": "officer",
   "PersonCreate.language": "language",
   "Transition.status": "caseStatus",
   "EventCreate.kind": "caseEvent",
@@ -82,7 +85,8 @@ export const SHOWN_CODES: Partial<Record<Family, readonly string[]>> = {
   topic: ["housing", "benefits", "immigration", "health", "roads", "safety", "environment", "other"],
   dataKind: ["country", "state", "province", "congressional_district", "municipality", "house", "senate",
     "council", "states", "parliament", "alderman", "mayor"],
-  objectType: ["person", "people", "case", "staff_user", "import", "office", "household", "representative"],
+  objectType: ["person", "people", "case", "staff_user", "import", "office", "household", "representative",
+    "branch"],
 };
 
 /** Every action code the backend writes to the audit log (tests/audit checks this list). */
@@ -93,6 +97,11 @@ export const AUDIT_ACTIONS = [
   "auth.logout",
   "auth.mfa_enrolled",
   "auth.recovery_code_used",
+  "branch.create",
+  "branch.migrate",
+  "branch.officer",
+  "branch.read",
+  "branch.update",
   "case.agency_consent",
   "case.assign",
   "case.handover",

@@ -38,7 +38,21 @@ def test_demo_people_have_their_district_and_every_sign_in_is_listed(test_env, t
             "SELECT external_ref, postcode, district FROM person "
             "WHERE source = 'demo' AND postcode <> '' AND address_status = 'ok'"
         ).fetchall()
+        branches = connection.execute(
+            "SELECT b.name, a.code FROM branch b LEFT JOIN branch_area a ON a.branch = b.id"
+        ).fetchall()
+        members = connection.execute(
+            "SELECT count(*) FROM membership WHERE branch_id IS NULL"
+        ).fetchone()
+        chairs = connection.execute(
+            "SELECT b.name, p.external_ref FROM branch_officer o JOIN branch b ON b.id = o.branch "
+            "JOIN person p ON p.id = o.person WHERE o.role = 'chair'"
+        ).fetchall()
     assert len(rows) >= 10
+    # the members' branches are data: each covers its municipality (Drenthe its province)
+    assert ("Groningen", "NL-GM-groningen") in branches and ("Drenthe", "NL-DR") in branches
+    assert all(code for _, code in branches) and members == (0,)
+    assert ("Groningen", "D-1001") in chairs
     missing = [(ref, postcode) for ref, postcode, district in rows if not district]
     # US ZIP codes that span two congressional districts have none, by design
     assert all(not postcode[:1].isdigit() or " " not in postcode for _, postcode in missing)

@@ -129,6 +129,12 @@ async def district_of(country: str, postcode: str, on: date | None = None) -> st
     return areas[0].code if len(areas) == 1 else ""
 
 
+async def current_areas(on: date | None = None) -> dict[str, rules.Area]:
+    """Every current jurisdiction by code, with its name, kind and parent (the in-memory
+    map; a branch's areas are checked and named from it)."""
+    return dict((await index(on)).by_code)
+
+
 async def office_districts(office_id: int) -> tuple[str, ...]:
     """The districts an office serves: those of its representative (cached per process)."""
     if office_id not in office_cache:

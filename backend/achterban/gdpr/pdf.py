@@ -14,7 +14,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 LABELS = [
     _("What we hold about you"), _("Generated on"), _("Your details"),
     _("E-mail addresses and phone numbers"),
-    _("Tags"), _("Consent"), _("Memberships"), _("Gifts"), _("Direct-debit mandates"),
+    _("Tags"), _("Consent"), _("Memberships"), _("Posts in a branch"), _("Gifts"),
+    _("Direct-debit mandates"),
     _("Contact moments"), _("Who looked at or changed your record"), _("None."), _("Name"),
     _("Address"), _("Language"), _("Date of birth"), _("Your cases"),
     _("How much you support us (1-5), as we noted it"),

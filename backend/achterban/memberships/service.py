@@ -7,7 +7,14 @@ from typing import Any
 
 from achterban.audit import service as audit
 from achterban.memberships import rules
-from achterban.memberships.schemas import Membership, MembershipChange, MembershipCreate
+from achterban.memberships.schemas import (
+    Branch,
+    Membership,
+    MembershipChange,
+    MembershipCreate,
+    Officer,
+)
+from achterban.memberships.tables import Branch as BranchRow
 from achterban.memberships.tables import Membership as Row
 from achterban.people.service import read_row, visible_row
 from achterban.platform import db
@@ -16,13 +23,25 @@ from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
 
 
-def to_schema(row: dict[str, Any], today: date | None = None) -> Membership:
+def to_schema(
+    row: dict[str, Any], names: dict[int, str] | None = None, today: date | None = None
+) -> Membership:
+    """``names``: the branches' names by id (a linked membership shows its branch's name)."""
     return Membership(
         id=row["id"], person_id=row["person"], branch=row["branch"], plan=row["plan"],
         dues_cents=row["dues_cents"], since=row["since"], until=row["until"],
         cancelled_on=row["cancelled_on"],
         status=rules.status(row["since"], row["until"], row["cancelled_on"], today or date.today()),
+        branch_id=row["branch_id"], branch_name=(names or {}).get(row["branch_id"] or 0, ""),
     )  # fmt: skip
+
+
+async def branch_names(rows: list[dict[str, Any]]) -> dict[int, str]:
+    ids = [r["branch_id"] for r in rows if r["branch_id"]] or [-1]
+    return {
+        r["id"]: r["name"]
+        for r in await BranchRow.select(BranchRow.id, BranchRow.name).where(BranchRow.id.is_in(ids))
+    }
 
 
 def current_where(today: date) -> Any:
@@ -34,11 +53,14 @@ def current_where(today: date) -> Any:
     )
 
 
-def member_where(person_id: Any, today: date, branch: str | None = None) -> Any:
-    """The clause "a current member (of ``branch``)" on a column of person ids: people's role
-    "member" and the people list's branch filter (handed down in wiring.py)."""
+def member_where(person_id: Any, today: date, branch: str | int | None = None) -> Any:
+    """The clause "a current member (of ``branch``: its id, or the free text of a membership
+    not yet linked to a branch)" on a column of person ids: people's role "member" and the
+    people list's branch filter (handed down in wiring.py)."""
     where = current_where(today)
-    if branch is not None:
+    if isinstance(branch, int):
+        where = (Row.branch_id == branch) & where
+    elif branch is not None:
         where = (Row.branch == branch) & where
     return person_id.is_in(Row.select(Row.person).where(where))
 
@@ -46,7 +68,8 @@ def member_where(person_id: Any, today: date, branch: str | None = None) -> Any:
 async def list_for(actor: Actor, person_id: int) -> list[Membership]:
     await read_row(actor, person_id, "memberships")
     rows = await Row.select().where(Row.person == person_id).order_by(Row.since, ascending=False)
-    return [to_schema(r) for r in rows]
+    names = await branch_names(rows)
+    return [to_schema(r, names) for r in rows]
 
 
 async def do_create(actor: Actor, person_id: int, data: MembershipCreate) -> Membership:
@@ -57,8 +80,14 @@ async def do_create(actor: Actor, person_id: int, data: MembershipCreate) -> Mem
     if data.until is not None and data.until < since:
         raise Problem(400, _("A membership cannot end before it starts."), kind="validation",
                       errors=[{"key": "until", "message": "before since"}])  # fmt: skip
+    from achterban.memberships import branches  # it builds on this module's clauses
+
+    if data.branch_id is None and not data.branch.strip():
+        raise Problem(400, _("Pick the branch."), kind="validation",
+                      errors=[{"key": "branch_id", "message": "missing"}])  # fmt: skip
     async with db.transaction():
         await visible_row(actor, person_id)
+        branch_id, branch = await branches.linked(data.branch_id, data.branch)
         for other in await Row.select().where(Row.person == person_id):
             last = rules.last_day(other["until"], other["cancelled_on"])
             if rules.overlaps(since, data.until, other["since"], last):
@@ -67,13 +96,15 @@ async def do_create(actor: Actor, person_id: int, data: MembershipCreate) -> Mem
                               values={"since": other["since"].isoformat()},
                               membership_id=other["id"])  # fmt: skip
         row = Row(
-            person=person_id, branch=data.branch.strip(), plan=data.plan.strip() or "standard",
+            person=person_id, branch=branch, branch_id=branch_id,
+            plan=data.plan.strip() or "standard",
             dues_cents=data.dues_cents, since=since, until=data.until,
             created_at=datetime.now(UTC),
         )  # fmt: skip
         await row.save()
         await audit.record(actor, "membership.create", "person", person_id, {"membership": row.id})
-    return to_schema(row.to_dict())
+    saved = row.to_dict()
+    return to_schema(saved, await branch_names([saved]))
 
 
 async def do_change(actor: Actor, membership_id: int, data: MembershipChange) -> Membership:
@@ -97,4 +128,19 @@ async def do_change(actor: Actor, membership_id: int, data: MembershipChange) ->
         await audit.record(actor, action, "person", row["person"], {"membership": membership_id})
         changed = await Row.select().where(Row.id == membership_id).first()
     assert changed is not None
-    return to_schema(changed)
+    return to_schema(changed, await branch_names([changed]))
+
+
+async def branch_of(person_id: int, on: date | None = None) -> Branch | None:
+    """The person's branch (by membership, else by their municipality or region), for
+    journeys and tasks: see :func:`achterban.memberships.branches.branch_of`."""
+    from achterban.memberships import branches
+
+    return await branches.branch_of(person_id, on)
+
+
+async def officer_of(branch_id: int, role: str, on: date | None = None) -> Officer | None:
+    """Who holds ``role`` in the branch ("the chair of the person's branch")."""
+    from achterban.memberships import branches
+
+    return await branches.officer_of(branch_id, role, on)

@@ -12,9 +12,9 @@ from achterban.people.tables import Person
 # the person: those domains sit above people, so people does not read their tables. Each
 # hands down a condition instead (wiring.py, at start-up): given a column of person ids and
 # the day, the clause "this person holds the role". BRANCH_WHERE is the same for a current
-# member of one branch (the people list's branch filter).
+# member of one branch, by its id or a membership's free text (the people list's filter).
 ROLE_WHERE: dict[str, Callable[[Any, date], Any]] = {}
-BRANCH_WHERE: list[Callable[[Any, date, str], Any]] = []
+BRANCH_WHERE: list[Callable[[Any, date, str | int], Any]] = []
 
 
 def is_loyal_voter(support_level: int | None, voted_for_us: bool) -> bool:
@@ -28,7 +28,7 @@ def held_where(role: str, person_id: Any, today: date) -> Any:
     return ROLE_WHERE[role](person_id, today)
 
 
-def branch_member_where(person_id: Any, today: date, branch: str) -> Any:
+def branch_member_where(person_id: Any, today: date, branch: str | int) -> Any:
     if not BRANCH_WHERE:
         raise RuntimeError("branch membership is not wired (achterban.wiring.connect)")
     return BRANCH_WHERE[0](person_id, today, branch)

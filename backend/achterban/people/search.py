@@ -156,7 +156,9 @@ def conditions(
         ))  # fmt: skip
     if f.support_level_min is not None:
         where.append(Person.support_level >= f.support_level_min)
-    if f.branch:
+    if f.branch_id is not None:
+        where.append(roles.branch_member_where(Person.id, today or date.today(), f.branch_id))
+    if f.branch:  # the free text of a membership not linked to a branch yet
         where.append(roles.branch_member_where(Person.id, today or date.today(), f.branch))
     if f.last_contact_before:
         where.append(
@@ -358,6 +360,8 @@ async def person_filter(
     role: FromQuery[Role | None] = None,
     support_level_min: Annotated[int | None, QueryParameter(ge=1, le=5)] = None,
     branch: FromQuery[str | None] = None,
+    # a dependency's integers are not among the route's own that check_request bounds
+    branch_id: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None,
     last_contact_before: FromQuery[datetime | None] = None,
     last_contact_after: FromQuery[datetime | None] = None,
     address_status: FromQuery[str | None] = None,
@@ -370,6 +374,6 @@ async def person_filter(
     return PersonFilter(
         q=q, email=email, phone=phone, postcode=postcode, district=district, region=region,
         tag=tag, role=role, support_level_min=support_level_min, branch=branch,
-        last_contact_before=last_contact_before, last_contact_after=last_contact_after,
-        address_status=address_status, sort=sort,
+        branch_id=branch_id, last_contact_before=last_contact_before,
+        last_contact_after=last_contact_after, address_status=address_status, sort=sort,
     )  # fmt: skip

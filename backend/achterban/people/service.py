@@ -235,6 +235,15 @@ async def row_of(person_id: int) -> dict[str, Any] | None:
     return await PersonRow.select().where(PersonRow.id == person_id).first()
 
 
+async def names_of(person_ids: list[int]) -> dict[int, str]:
+    """Display names by id (an erased record reads as its number), unscoped: for a caller
+    that audits what it shows (a branch's officers)."""
+    rows = await PersonRow.select(
+        PersonRow.id, PersonRow.first_name, PersonRow.infix, PersonRow.last_name
+    ).where(PersonRow.id.is_in(list(person_ids) or [-1]))
+    return {r["id"]: display_name(r) for r in rows}
+
+
 async def with_email(email: str) -> int | None:
     """The person holding this (normalised) e-mail address, if anyone; unscoped: the caller
     checks that the actor may see them (``sees``) before saying anything about it."""

@@ -121,7 +121,11 @@ async def _donations(person_id: int) -> list[TimelineEntry]:
 
 
 async def _memberships(person_id: int) -> list[TimelineEntry]:
-    rows = await Membership.select().where(Membership.person == person_id)
+    rows = await Membership.select(
+        *Membership.all_columns(), Membership.branch_id.name.as_alias("branch_name")
+    ).where(Membership.person == person_id)
+    for r in rows:  # a linked membership shows its branch's name now
+        r["branch"] = r["branch_name"] or r["branch"]
     return [
         TimelineEntry(
             at=_at(r["since"]),
@@ -130,7 +134,7 @@ async def _memberships(person_id: int) -> list[TimelineEntry]:
             plan=r["plan"],
             until=r["until"],
             summary=f"member of {r['branch'] or '-'} ({r['plan']})",
-            detail={"id": r["id"], "until": str(r["until"] or "")},
+            detail={"id": r["id"], "until": str(r["until"] or ""), "branch_id": r["branch_id"]},
         )
         for r in rows
     ]

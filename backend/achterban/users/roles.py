@@ -11,13 +11,14 @@ ROLES: dict[str, frozenset[str]] = {
             "people.read", "people.write", "people.export", "people.import", "people.gdpr",
             "segments.manage", "journeys.manage", "newsletters.manage",
             "metrics.read", "tasks.read", "tasks.write", "users.read", "jobs.read",
-            "cases.read", "cases.triage",
+            "cases.read", "cases.triage", "branches.read", "branches.manage",
         }
     ),
     "regional_organiser": frozenset(
         {
             "people.read", "people.write", "people.export", "people.import",
             "segments.manage", "metrics.read", "tasks.read", "tasks.write", "jobs.read",
+            "branches.read",
         }
     ),
     "representative": frozenset(

@@ -1,5 +1,5 @@
 // A person's memberships, gifts and direct-debit mandates, and the forms to record them.
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { api, type Donation, type Mandate, type Membership } from "../api/client";
 import { usePersonChange } from "../api/people";
 import { unwrap } from "../api/query";
@@ -7,6 +7,8 @@ import { ErrorMessage } from "../components/QueryStatus";
 import { useFormat } from "../format";
 import { useT, type MessageKey } from "../i18n";
 import { label } from "../labels";
+import { useSession } from "../session";
+import { useBranches } from "./Branches";
 
 function cents(text: string): number {
   return Math.round(Number(text.replace(",", ".")) * 100);
@@ -28,6 +30,11 @@ export function Memberships({
   const t = useT();
   const format = useFormat();
   const [branch, setBranch] = useState("");
+  const { can } = useSession();
+  const branches = useBranches(canWrite && can("branches.read"));
+  const branchListId = useId();
+  // a name picked from the list is that branch (its id); other text is kept as it is typed
+  const picked = branches.data?.find((b) => b.active && b.name === branch.trim());
   const [since, setSince] = useState("");
   const [until, setUntil] = useState("");
   const [dues, setDues] = useState("");
@@ -35,7 +42,7 @@ export function Memberships({
     unwrap(
       api.POST("/api/people/{person_id}/memberships", {
         params: { path: { person_id: personId } },
-        body: { branch, since: since || null, until: until || null, dues_cents: dues ? cents(dues) : 0, plan: "" },
+        body: { branch, branch_id: picked?.id ?? null, since: since || null, until: until || null, dues_cents: dues ? cents(dues) : 0, plan: "" },
       }),
     ),
   );
@@ -71,7 +78,7 @@ export function Memberships({
             <tr key={m.id}>
               <td>{format.date(m.since)}</td>
               <td>{m.cancelled_on ? `${t("cancelledOn")} ${format.date(m.cancelled_on)}` : m.until ? format.date(m.until) : ""}</td>
-              <td>{m.branch}</td>
+              <td>{m.branch_name || m.branch}</td>
               <td>{label(t, "membership", m.status)}</td>
               {canWrite && (
                 <td>
@@ -102,7 +109,21 @@ export function Memberships({
       <ErrorMessage error={change.error} fallback="saveFailed" />
       {canWrite && (
         <form className="inline" onSubmit={submit} aria-label={t("addMembership")}>
-          <input aria-label={t("branch")} placeholder={t("branch")} value={branch} onChange={(e) => setBranch(e.target.value)} />
+          <input
+            aria-label={t("branch")}
+            placeholder={t("branch")}
+            list={branchListId}
+            autoComplete="off"
+            value={branch}
+            onChange={(e) => setBranch(e.target.value)}
+          />
+          <datalist id={branchListId}>
+            {branches.data
+              ?.filter((b) => b.active)
+              .map((b) => (
+                <option key={b.id} value={b.name} />
+              ))}
+          </datalist>
           <label>
             {t("since")} <input type="date" value={since} onChange={(e) => setSince(e.target.value)} />
           </label>

@@ -11,11 +11,12 @@ import { countedAtLeast, useFormat } from "../format";
 import { useT } from "../i18n";
 import { label } from "../labels";
 import { useSession } from "../session";
+import { useBranches } from "./Branches";
 
 const PAGE = 50;
 const ROLES = ["loyal_voter", "member", "donor", "volunteer", "ambassador", "constituent"] as const;
 const SORTS = ["relevance", "name", "-name", "-created", "-last_contact", "last_contact", "postcode"] as const;
-const FILTERS = ["q", "postcode", "tag", "role", "support_level_min", "district", "branch", "last_contact_before"] as const;
+const FILTERS = ["q", "postcode", "tag", "role", "support_level_min", "district", "branch_id", "branch", "last_contact_before"] as const;
 type Role = (typeof ROLES)[number];
 type Sort = (typeof SORTS)[number];
 type Filter = (typeof FILTERS)[number];
@@ -37,6 +38,7 @@ export function PeoplePage() {
     role: (f.role as Role) || undefined,
     support_level_min: f.support_level_min ? Number(f.support_level_min) : undefined,
     district: f.district || undefined,
+    branch_id: f.branch_id ? Number(f.branch_id) : undefined,
     branch: f.branch || undefined,
     last_contact_before: f.last_contact_before ? `${f.last_contact_before}T00:00:00Z` : undefined,
     sort,
@@ -156,7 +158,10 @@ export function PeoplePage() {
 /** The filter form; its draft starts from the address bar. */
 function Filters({ params, sort, go }: { params: URLSearchParams; sort: Sort; go: (values: Record<string, string>) => void }) {
   const t = useT();
+  const { can } = useSession();
   const [draft, setDraft] = useState<Record<Filter, string>>(() => current(params));
+  // party staff pick a branch; others (and text not yet linked to a branch) filter by its name
+  const branches = useBranches(can("branches.read"));
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -198,7 +203,24 @@ function Filters({ params, sort, go }: { params: URLSearchParams; sort: Sort; go
         </select>
       </label>
       {text("district", t("district"))}
-      {text("branch", t("branch"))}
+      {branches.data ? (
+        <>
+          <label>
+            {t("branch")}{" "}
+            <select value={draft.branch_id} onChange={(e) => setDraft({ ...draft, branch_id: e.target.value })}>
+              <option value="">{t("allBranches")}</option>
+              {branches.data.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          {text("branch", t("branchOther"))}
+        </>
+      ) : (
+        text("branch", t("branch"))
+      )}
       <label>
         {t("noContactSince")}{" "}
         <input
