@@ -102,6 +102,7 @@ async def world(admin_client, admin, tmp_dir):
         "household_id": overview["person"]["household_id"],
         "job_key": made["imports"][0],
         "office_id": office.id,
+        "segment_id": made["segment"],
         "user_id": admin.id,
         "token": link["url"].rstrip("/").rsplit("/", 1)[-1],
     }
