@@ -132,6 +132,14 @@ async def everything(client, tmp_dir: Path, v: dict[str, str]) -> dict[str, Any]
     for fmt in ("csv", "xlsx"):
         export = await client.get("/api/people/export", params={"q": v["email"], "format": fmt})
         assert export.status_code == 200
+    # a segment that finds them by their tag, and its frozen snapshot, which holds them
+    segment = await client.post("/api/segments", json={
+        "name": "Met het label", "shared": True,
+        "definition": {"all": [{"field": "tag", "op": "has", "value": v["tag"]}]},
+    })  # fmt: skip
+    assert segment.status_code == 201, segment.text
+    snapshot = await client.post(f"/api/segments/{segment.json()['id']}/snapshot")
+    assert snapshot.status_code == 201 and snapshot.json()["size"] == 1, snapshot.text
     assert (await client.get(f"/api/people/{pid}/subject-access")).status_code == 200
     return {
         "person": pid,
@@ -139,4 +147,5 @@ async def everything(client, tmp_dir: Path, v: dict[str, str]) -> dict[str, Any]
         "branch": branch_id,
         "task": int(task.json()["id"]),
         "imports": keys,
+        "segment": int(snapshot.json()["id"]),
     }

@@ -47,6 +47,7 @@ from achterban.platform.headers import security_headers
 from achterban.platform.jobs import runner
 from achterban.platform.schemas import check_request
 from achterban.readmodels.routes import HouseholdController, PersonViewController
+from achterban.segments.routes import SegmentController
 from achterban.settings import get_settings
 from achterban.system.routes import health, spa, spa_root
 from achterban.users.middleware import authentication, csrf_guard
@@ -75,6 +76,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     RepresentativeController,
     CaseController,
     HandoverController,
+    SegmentController,
     submit_case,
     list_case_topics,
     # the SPA's catch-all stays last

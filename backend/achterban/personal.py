@@ -17,10 +17,12 @@ from achterban.imports import personal as imports
 from achterban.memberships import personal as memberships
 from achterban.people import personal as people
 from achterban.platform.personal import JOB_RUNS, PersonData
+from achterban.segments import personal as segments
 
 PERSON_DATA: list[PersonData] = [
     casework.DATA,
     consent.DATA,
+    segments.DATA,
     memberships.DATA,
     donations.DATA,
     imports.DATA,

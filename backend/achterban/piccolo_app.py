@@ -17,6 +17,7 @@ TABLE_MODULES = [
     "achterban.dedupe.tables",
     "achterban.districts.tables",
     "achterban.casework.tables",
+    "achterban.segments.tables",
 ]
 
 APP_CONFIG = AppConfig(

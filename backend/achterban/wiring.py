@@ -12,12 +12,17 @@ from __future__ import annotations
 from achterban import personal
 from achterban.casework import rules as casework_rules
 from achterban.casework import service as casework
+from achterban.consent import conditions as consent_conditions  # noqa: F401 - registers
 from achterban.dedupe import service as dedupe
 from achterban.districts import offices
 from achterban.districts import service as districts
+from achterban.donations import conditions as donation_conditions  # noqa: F401 - registers
 from achterban.donations import service as donations
+from achterban.memberships import conditions as membership_conditions  # noqa: F401 - registers
 from achterban.memberships import service as memberships
+from achterban.people import conditions as people_conditions  # noqa: F401 - registers
 from achterban.people import roles, search
+from achterban.segments import conditions as segment_conditions  # noqa: F401 - registers
 from achterban.users import service as users
 
 

@@ -39,7 +39,9 @@ SHOWN_HASHED = "[hashed]"
 SHOWN_ERASED = "[erased]"
 
 # detail keys whose values are personal wherever they appear
-HASHED_KEYS = frozenset({"q", "query", "filters", "filter", "filename", "search", "term"})
+HASHED_KEYS = frozenset(
+    {"q", "query", "filters", "filter", "filename", "search", "term", "definition"}
+)
 # detail keys that belong to the person the entry is about (hashed if there is none)
 PERSON_KEYS = frozenset(
     {"fields", "changes", "email", "phone", "name", "first_name", "last_name", "address",

@@ -435,3 +435,12 @@ async def do_revoke_token(actor: Actor, token_id: int) -> None:
 async def throttle(key: str, limit: int, window: timedelta) -> int:
     """Count a hit on ``key``; the seconds to wait when it had more than ``limit`` in ``window``."""
     return await throttle_counts.hit(key, limit, window)
+
+
+async def names(ids: list[int]) -> dict[int, str]:
+    """Staff users' names by id (an owner, an author)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = await StaffUser.select(StaffUser.id, StaffUser.name).where(StaffUser.id.is_in(wanted))
+    return {r["id"]: r["name"] for r in rows}

@@ -1,0 +1,57 @@
+"""Consent conditions for segments (platform/conditions.py): consent for a purpose over a
+channel now — the latest statement granted, and the person not marked do-not-contact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.columns.combination import WhereRaw
+
+from achterban.consent import rules
+from achterban.people.tables import Person
+from achterban.platform.conditions import (
+    Choice,
+    Context,
+    Field,
+    Operator,
+    negate,
+    one_of,
+    register,
+)
+from achterban.platform.i18n import _
+
+# the latest statement per purpose and channel of the person is a grant
+LATEST_GRANTED = (
+    "person.id IN (SELECT e.person FROM consent_event e WHERE e.purpose = {} AND e.channel = {} "
+    "AND e.status = 'granted' AND NOT EXISTS (SELECT 1 FROM consent_event later "
+    "WHERE later.person = e.person AND later.purpose = e.purpose "
+    "AND later.channel = e.channel AND (later.at > e.at OR (later.at = e.at AND later.id > e.id))))"
+)
+
+
+def _split(value: str) -> tuple[str, str]:
+    purpose, _sep, channel = value.partition(":")
+    return purpose, channel
+
+
+def _consent(op: str, value: Any, ctx: Context) -> Any:
+    purpose, channel = _split(value)
+    granted = WhereRaw(LATEST_GRANTED, purpose, channel) & (
+        Person.do_not_contact == False  # noqa: E712
+    )
+    return granted if op == "has" else negate(granted)
+
+
+async def _pairs() -> list[Choice]:
+    return [
+        Choice(f"{p}:{c}", f"{p}:{c}", translate=False)
+        for p in rules.PURPOSES for c in rules.CHANNELS
+    ]  # fmt: skip
+
+
+register(
+    Field("consent", _("Consent now (purpose:channel)"), "consent",
+          (Operator("has", _("has"), "choice"), Operator("has_not", _("does not have"), "choice")),
+          _consent, choices=_pairs,
+          check=one_of([f"{p}:{c}" for p in rules.PURPOSES for c in rules.CHANNELS])),
+)  # fmt: skip

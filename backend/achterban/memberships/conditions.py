@@ -1,0 +1,64 @@
+"""Membership conditions for segments (platform/conditions.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from achterban.memberships import rules
+from achterban.memberships.service import current_where
+from achterban.memberships.tables import Membership as Row
+from achterban.people.tables import Person
+from achterban.platform.conditions import Choice, Context, Field, Operator, negate, register
+from achterban.platform.i18n import _
+
+YES = Operator("yes", _("yes"), "none")
+NO = Operator("no", _("no"), "none")
+
+
+def _current(op: str, value: Any, ctx: Context) -> Any:
+    where = Person.id.is_in(Row.select(Row.person).where(current_where(ctx.today)))
+    return where if op == "yes" else negate(where)
+
+
+def _lapsed(op: str, value: Any, ctx: Context) -> Any:
+    """Lapsed in the last N days: a membership ran out (its grace period ended) or was
+    cancelled in that window, and no membership is current now."""
+    start = ctx.today - timedelta(days=value)
+    ended = (
+        (Row.until.is_not_null() & (Row.until >= start - rules.GRACE)
+         & (Row.until < ctx.today - rules.GRACE))
+        | (Row.cancelled_on.is_not_null() & (Row.cancelled_on >= start)
+           & (Row.cancelled_on <= ctx.today))
+    )  # fmt: skip
+    return Person.id.is_in(Row.select(Row.person).where(ended)) & negate(
+        Person.id.is_in(Row.select(Row.person).where(current_where(ctx.today)))
+    )
+
+
+def _since(op: str, value: Any, ctx: Context) -> Any:
+    when = (Row.since < value) if op == "before" else (Row.since >= value)
+    return Person.id.is_in(Row.select(Row.person).where(current_where(ctx.today) & when))
+
+
+def _plan(op: str, value: Any, ctx: Context) -> Any:
+    return Person.id.is_in(
+        Row.select(Row.person).where(current_where(ctx.today) & (Row.plan == value))
+    )
+
+
+async def _plans() -> list[Choice]:
+    rows = await Row.select(Row.plan).distinct().order_by(Row.plan)
+    return [Choice(r["plan"], r["plan"], translate=False) for r in rows]
+
+
+register(
+    Field("member_now", _("Member now"), "membership", (YES, NO), _current),
+    Field("member_lapsed", _("Membership lapsed"), "membership",
+          (Operator("within_days", _("in the last … days"), "days"),), _lapsed),
+    Field("member_since", _("Member since"), "membership",
+          (Operator("before", _("before"), "date"), Operator("after", _("on or after"), "date")),
+          _since),
+    Field("member_plan", _("Membership plan"), "membership",
+          (Operator("is", _("is"), "choice"),), _plan, choices=_plans),
+)  # fmt: skip
