@@ -23,6 +23,7 @@ from achterban.memberships import service as memberships
 from achterban.people import conditions as people_conditions  # noqa: F401 - registers
 from achterban.people import roles, search
 from achterban.segments import conditions as segment_conditions  # noqa: F401 - registers
+from achterban.segments import service as segments
 from achterban.users import service as users
 
 
@@ -34,6 +35,8 @@ def connect() -> None:
     users.OFFICE_DISTRICTS[:] = [districts.office_districts]
     # the people search finds a case's constituent by the case's reference (its office only)
     search.REFERENCE_PEOPLE[:] = [casework.constituents_with_reference]
+    # the people list and exports of a saved segment (segment=)
+    search.SEGMENT_WHERE[:] = [segments.clause_of]
     # the topics a caseworker can specialise in
     offices.TOPICS[:] = [casework_rules.topics]
     # an office with open cases is not deactivated before they are moved or closed

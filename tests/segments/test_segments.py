@@ -219,3 +219,43 @@ async def test_scope_a_regional_organiser_counts_only_their_regions_and_private_
         async with signed_in(app, await make_user(role)) as client:
             response = await client.post("/api/segments/count", json={"definition": tree})
             assert response.status_code == 403, role
+
+
+@pytest.fixture(scope="module")
+async def maps(app):
+    from achterban.districts import loaders
+
+    await loaders.load_nl_pc4()
+
+
+async def test_the_people_list_and_the_export_read_a_segment_and_a_branch_is_a_condition(
+    app, admin_client, crowd, maps
+):
+    tag, ids = crowd
+    branch = await admin_client.post("/api/branches", json={
+        "name": f"Afdeling {tag}", "areas": ["NL-GR"],
+    })  # fmt: skip
+    assert branch.status_code == 201, branch.text
+    joined = await admin_client.post(f"/api/people/{ids['finn']}/memberships", json={
+        "branch_id": branch.json()["id"], "since": (TODAY - timedelta(days=10)).isoformat(),
+    })  # fmt: skip
+    assert joined.status_code == 201, joined.text
+    in_branch = _tree(tag, {"field": "branch", "op": "is", "value": branch.json()["id"]})
+    assert await _names(admin_client, in_branch) == ["Finn"]
+    saved = await admin_client.post("/api/segments", json={
+        "name": "Loyal", "definition": _tree(tag, {"field": "role", "op": "has",
+                                                   "value": "loyal_voter"}),
+    })  # fmt: skip
+    listed = await admin_client.get("/api/people", params={"segment": saved.json()["id"]})
+    assert listed.status_code == 200, listed.text
+    assert sorted(p["display_name"].split()[0] for p in listed.json()["items"]) == [
+        "Anna", "Carla",
+    ]  # fmt: skip
+    export = await admin_client.get(
+        "/api/people/export", params={"segment": saved.json()["id"], "format": "csv"}
+    )
+    assert export.status_code == 200 and export.text.count("\n") == 3  # header and two
+    # someone else's private segment is not theirs to list
+    async with signed_in(app, await make_user("organiser")) as client:
+        other = await client.get("/api/people", params={"segment": saved.json()["id"]})
+        assert other.status_code == 404, other.text

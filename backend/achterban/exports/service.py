@@ -78,7 +78,10 @@ openpyxl_writer.create_temporary_file = _temporary_file
 
 async def _batches(actor: Actor, f: PersonFilter) -> AsyncIterator[list[list[Any]]]:
     """Rows in id order, fetched in keyset batches within the actor's scope."""
-    where = search.conditions(actor, f, cases=await search.reference_people(actor, f.q))
+    where = search.conditions(
+        actor, f, cases=await search.reference_people(actor, f.q),
+        extra=await search.segment_clauses(actor, f),
+    )  # fmt: skip
     last_id = 0
     person_columns = [getattr(Person, c) for c in COLUMNS if c not in ("tags", "roles")]
     extra = [Person.support_level, Person.voted_for_us, Person.is_volunteer, Person.is_ambassador]

@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from achterban.memberships import rules
-from achterban.memberships.service import current_where
+from achterban.memberships.service import current_where, member_where
+from achterban.memberships.tables import Branch
 from achterban.memberships.tables import Membership as Row
 from achterban.people.tables import Person
 from achterban.platform.conditions import Choice, Context, Field, Operator, negate, register
@@ -47,12 +48,27 @@ def _plan(op: str, value: Any, ctx: Context) -> Any:
     )
 
 
+def _branch(op: str, value: Any, ctx: Context) -> Any:
+    """A current member of the branch (by its id)."""
+    where = member_where(Person.id, ctx.today, int(value))
+    return where if op == "is" else negate(where)
+
+
+async def _branches() -> list[Choice]:
+    active = Branch.active == True  # noqa: E712
+    rows = await Branch.select(Branch.id, Branch.name).where(active).order_by(Branch.name)
+    return [Choice(str(r["id"]), r["name"], translate=False) for r in rows]
+
+
 async def _plans() -> list[Choice]:
     rows = await Row.select(Row.plan).distinct().order_by(Row.plan)
     return [Choice(r["plan"], r["plan"], translate=False) for r in rows]
 
 
 register(
+    Field("branch", _("Member of the branch"), "membership",
+          (Operator("is", _("is"), "number"), Operator("is_not", _("is not"), "number")),
+          _branch, choices=_branches),
     Field("member_now", _("Member now"), "membership", (YES, NO), _current),
     Field("member_lapsed", _("Membership lapsed"), "membership",
           (Operator("within_days", _("in the last … days"), "days"),), _lapsed),

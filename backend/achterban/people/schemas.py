@@ -139,6 +139,7 @@ class PersonFilter(msgspec.Struct, kw_only=True):
     support_level_min: int | None = None
     branch: str | None = None  # a membership's free-text branch (before it is migrated)
     branch_id: int | None = None  # current members of the branch
+    segment: int | None = None  # the people of a saved segment (its id)
     last_contact_before: datetime | None = None
     last_contact_after: datetime | None = None
     address_status: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -108,6 +108,7 @@ def conditions(
     *,
     fuzzy: bool = False,
     cases: list[int] | None = None,
+    extra: Sequence[Any] = (),
 ) -> list[Any]:
     """Where clauses for a filter; shared by the list, exports and segments.
 
@@ -117,7 +118,7 @@ def conditions(
     (PostgreSQL's pg_trgm); the list uses it when the plain search finds nobody.
     ``cases``: people whose case has the reference ``q`` (found as well, within scope).
     """
-    where: list[Any] = [Person.erased_at.is_null(), Person.merged_into.is_null()]
+    where: list[Any] = [Person.erased_at.is_null(), Person.merged_into.is_null(), *extra]
     visible = scope.visible_where(actor)
     if visible is not None:
         where.append(visible)
@@ -205,6 +206,18 @@ TOTAL_CAP = 1000
 # (wiring.py) the people whose case has the reference ``q`` and whose contents the actor
 # may read; none when ``q`` is not a case reference or the case is not theirs.
 REFERENCE_PEOPLE: list[Callable[[Actor, str], Awaitable[list[int]]]] = []
+# Segments sit above people: the where clause of a saved segment (``segment=`` in the list,
+# an export) is handed down (wiring.py); a segment the actor may not use is a 404.
+SEGMENT_WHERE: list[Callable[[Actor, int], Awaitable[Any]]] = []
+
+
+async def segment_clauses(actor: Actor, f: PersonFilter) -> list[Any]:
+    """The clause of the filter's saved segment, if it names one."""
+    if f.segment is None:
+        return []
+    if not SEGMENT_WHERE:
+        raise RuntimeError("segments are not wired (achterban.wiring.connect)")
+    return [await SEGMENT_WHERE[0](actor, f.segment)]
 
 
 async def search(actor: Actor, f: PersonFilter, *, limit: int = 50, offset: int = 0) -> PersonPage:
@@ -212,9 +225,10 @@ async def search(actor: Actor, f: PersonFilter, *, limit: int = 50, offset: int 
     nobody matches every word, PostgreSQL looks again for near misses (a typo). ``q`` may
     also be a case reference: the case's constituent, for the case's own office."""
     cases = await reference_people(actor, f.q)
-    page = await _search(actor, f, limit, offset, fuzzy=False, cases=cases)
+    extra = await segment_clauses(actor, f)
+    page = await _search(actor, f, limit, offset, fuzzy=False, cases=cases, extra=extra)
     if page.total == 0 and f.q and db.is_postgres() and _may_be_typo(f.q):
-        page = await _search(actor, f, limit, offset, fuzzy=True, cases=cases)
+        page = await _search(actor, f, limit, offset, fuzzy=True, cases=cases, extra=extra)
     return page
 
 
@@ -274,9 +288,10 @@ def _order(query: Any, f: PersonFilter, fuzzy: bool) -> Any:
 
 
 async def _search(
-    actor: Actor, f: PersonFilter, limit: int, offset: int, *, fuzzy: bool, cases: list[int]
-) -> PersonPage:
-    clause = combine(conditions(actor, f, fuzzy=fuzzy, cases=cases))
+    actor: Actor, f: PersonFilter, limit: int, offset: int, *, fuzzy: bool, cases: list[int],
+    extra: Sequence[Any] = (),
+) -> PersonPage:  # fmt: skip
+    clause = combine(conditions(actor, f, fuzzy=fuzzy, cases=cases, extra=extra))
     if f.q and f.q.strip():
         # a search reads a bounded set of candidates once: the page and their count
         found = QueryString("count(*) OVER ()", alias="found")
@@ -362,6 +377,7 @@ async def person_filter(
     branch: FromQuery[str | None] = None,
     # a dependency's integers are not among the route's own that check_request bounds
     branch_id: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None,
+    segment: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None,
     last_contact_before: FromQuery[datetime | None] = None,
     last_contact_after: FromQuery[datetime | None] = None,
     address_status: FromQuery[str | None] = None,
@@ -374,6 +390,6 @@ async def person_filter(
     return PersonFilter(
         q=q, email=email, phone=phone, postcode=postcode, district=district, region=region,
         tag=tag, role=role, support_level_min=support_level_min, branch=branch,
-        branch_id=branch_id, last_contact_before=last_contact_before,
+        branch_id=branch_id, segment=segment, last_contact_before=last_contact_before,
         last_contact_after=last_contact_after, address_status=address_status, sort=sort,
     )  # fmt: skip

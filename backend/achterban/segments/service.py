@@ -132,6 +132,20 @@ async def _segment_where(actor: Actor, row: dict[str, Any]) -> Any:
     return await where(actor, row["definition"], own_id=row["id"])
 
 
+async def clause_of(actor: Actor, segment_id: int) -> Any:
+    """The where clause of a saved segment the actor may use (the people list's and an
+    export's ``segment=``); 404 for one they may not."""
+    row = await _row(actor, segment_id)
+    if row["frozen_at"] is not None:
+        return Person.id.is_in(
+            SegmentMember.select(SegmentMember.person).where(SegmentMember.segment == segment_id)
+        )
+    group = check(row["definition"], actor)
+    ctx = engine.Context(actor=actor, today=date.today())
+    await _referenced(actor, group, ctx, (segment_id,))
+    return engine.compile_group(group, ctx)
+
+
 async def count(actor: Actor, definition: Any) -> int:
     """A live count while editing: a number, nobody's data (not audited)."""
     if people_scope.reaches_nobody(actor):

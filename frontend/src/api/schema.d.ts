@@ -6748,6 +6748,7 @@ export interface operations {
                 support_level_min?: number | null;
                 branch?: string | null;
                 branch_id?: number | null;
+                segment?: number | null;
                 last_contact_before?: string | null;
                 last_contact_after?: string | null;
                 address_status?: string | null;
@@ -6864,6 +6865,7 @@ export interface operations {
                 support_level_min?: number | null;
                 branch?: string | null;
                 branch_id?: number | null;
+                segment?: number | null;
                 last_contact_before?: string | null;
                 last_contact_after?: string | null;
                 address_status?: string | null;
