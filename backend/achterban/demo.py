@@ -49,6 +49,7 @@ async def seed() -> list[str]:
     lines += await resolve_districts()
     lines += await seed_cases()
     lines += await seed_handover()
+    lines += await seed_segments()
     lines.append(
         "The public case form, no sign-in: http://127.0.0.1:8000/form "
         "(for a party's own site: http://127.0.0.1:8000/form/embed, see README.md)"
@@ -93,3 +94,33 @@ def _write_sign_ins(office_logins: list[str]) -> Path:
     rows += [f"{email:<40} {'office staff':<20} {DEMO_PASSWORD}" for email in office_logins]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
+
+
+async def seed_segments() -> list[str]:
+    """Two segments the organiser saved, and a snapshot of one (the Segments page)."""
+    from achterban.segments import service as segments
+    from achterban.segments.schemas import SegmentCreate
+
+    user = await StaffUser.objects().where(StaffUser.email == "organiser@achterban.example").first()
+    if user is None:
+        return []
+    actor = users.actor_for(user, ip=None, via="demo")
+    if any(s.owner_id == user.id for s in await segments.listed(actor)):
+        return []
+    await segments.create(actor, SegmentCreate(
+        name="Trouwe kiezers zonder contact", shared=True,
+        description="Stemden op ons, steun 4 of 5, de laatste 90 dagen niet gesproken",
+        definition={"all": [{"field": "role", "op": "has", "value": "loyal_voter"},
+                            {"field": "last_contact", "op": "not_within_days", "value": 90}]},
+    ))  # fmt: skip
+    groningen = await segments.create(actor, SegmentCreate(
+        name="Inwoners van de provincie Groningen", shared=True,
+        definition={"all": [{"field": "region", "op": "is", "value": "NL-GR"}]},
+    ))  # fmt: skip
+    await segments.create(actor, SegmentCreate(
+        name="LYBUNT-donateurs", shared=True,
+        description="Gaven vorig jaar, dit jaar (nog) niet",
+        definition={"all": [{"field": "lybunt", "op": "yes", "value": None}]},
+    ))  # fmt: skip
+    snapshot = await segments.freeze(actor, groningen.id)
+    return [f"Segments: 3 saved by the organiser, and a snapshot of {snapshot.size} people."]

@@ -7,6 +7,7 @@ import { initialLanguage, LanguageContext, useT, type Language } from "./i18n";
 import { AccountPage, SetPasswordPage } from "./pages/Account";
 import { AuditPage } from "./pages/Audit";
 import { BranchesPage, BranchPage } from "./pages/Branches";
+import { SegmentsPage } from "./pages/Segments";
 import { CaseFormPage } from "./pages/CaseForm";
 import { CasePage } from "./pages/Case";
 import { CasesPage } from "./pages/Cases";
@@ -64,6 +65,7 @@ export function App() {
               <Route path="areas" element={<AreaDataPage />} />
               <Route path="branches" element={<BranchesPage />} />
               <Route path="branches/:branchId" element={<BranchPage />} />
+              <Route path="segments" element={<SegmentsPage />} />
               <Route path="users" element={<UsersPage />} />
               <Route path="users/:userId" element={<UserPage />} />
               <Route path="account" element={<AccountPage />} />
@@ -108,6 +110,7 @@ function Shell() {
         {can("offices.manage") && <NavLink to="/offices">{t("offices")}</NavLink>}
         {can("offices.manage") && <NavLink to="/areas">{t("areasNav")}</NavLink>}
         {can("branches.read") && <NavLink to="/branches">{t("branches")}</NavLink>}
+        {can("segments.manage") && <NavLink to="/segments">{t("segments")}</NavLink>}
         {can("users.read") && <NavLink to="/users">{t("staff")}</NavLink>}
       </nav>
       <main>

@@ -2,6 +2,7 @@
 // area of the app keeps its own in messages/<area>.ts and is merged into the catalogs below.
 import { createContext, useCallback, useContext } from "react";
 import { branches } from "./messages/branches";
+import { segments } from "./messages/segments";
 import { caseform } from "./messages/caseform";
 import { casework } from "./messages/casework";
 import { login } from "./messages/login";
@@ -519,10 +520,10 @@ const core_en: typeof core_nl = {
 };
 
 const nl = {
-  ...core_nl, ...people.nl, ...casework.nl, ...login.nl, ...users.nl, ...caseform.nl, ...branches.nl,
+  ...core_nl, ...people.nl, ...casework.nl, ...login.nl, ...users.nl, ...caseform.nl, ...branches.nl, ...segments.nl,
 };
 const en: typeof nl = {
-  ...core_en, ...people.en, ...casework.en, ...login.en, ...users.en, ...caseform.en, ...branches.en,
+  ...core_en, ...people.en, ...casework.en, ...login.en, ...users.en, ...caseform.en, ...branches.en, ...segments.en,
 };
 
 export type Catalog = typeof nl;

@@ -3,6 +3,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
+import { SegmentNotice } from "./Segments";
 import { api } from "../api/client";
 import { PEOPLE_KEY } from "../api/people";
 import { unwrap } from "../api/query";
@@ -16,7 +17,7 @@ import { useBranches } from "./Branches";
 const PAGE = 50;
 const ROLES = ["loyal_voter", "member", "donor", "volunteer", "ambassador", "constituent"] as const;
 const SORTS = ["relevance", "name", "-name", "-created", "-last_contact", "last_contact", "postcode"] as const;
-const FILTERS = ["q", "postcode", "tag", "role", "support_level_min", "district", "branch_id", "branch", "last_contact_before"] as const;
+const FILTERS = ["q", "postcode", "tag", "role", "support_level_min", "district", "branch_id", "branch", "last_contact_before", "segment"] as const;
 type Role = (typeof ROLES)[number];
 type Sort = (typeof SORTS)[number];
 type Filter = (typeof FILTERS)[number];
@@ -40,6 +41,7 @@ export function PeoplePage() {
     district: f.district || undefined,
     branch_id: f.branch_id ? Number(f.branch_id) : undefined,
     branch: f.branch || undefined,
+    segment: f.segment ? Number(f.segment) : undefined,
     last_contact_before: f.last_contact_before ? `${f.last_contact_before}T00:00:00Z` : undefined,
     sort,
     limit: PAGE,
@@ -87,6 +89,7 @@ export function PeoplePage() {
           <Link to="/people/new">{t("addPerson")}</Link>
         </p>
       )}
+      {f.segment && <SegmentNotice segmentId={Number(f.segment)} onClear={() => go({ ...f, segment: "" })} />}
       {/* keyed by the address: going back or forward shows that list's filters */}
       <Filters key={params.toString()} params={params} sort={sort} go={go} />
       <QueryStatus isPending={people.isPending} error={people.error} />
