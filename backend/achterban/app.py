@@ -47,6 +47,7 @@ from achterban.platform.headers import security_headers
 from achterban.platform.jobs import runner
 from achterban.platform.schemas import check_request
 from achterban.readmodels.routes import HouseholdController, PersonViewController
+from achterban.segments import files as segment_files
 from achterban.segments.routes import SegmentController
 from achterban.settings import get_settings
 from achterban.system.routes import health, spa, spa_root
@@ -113,6 +114,8 @@ class DocsPage(RapidocRenderPlugin):
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     settings = get_settings()
     await db.start()
+    # the shared segments of campaigns/segments: a bad file stops start-up, naming its line
+    await segment_files.sync(settings.campaigns_dir / "segments")
     worker.configure_runner(settings)
     await runner.start(run_crons=not settings.redis_url)
     try:

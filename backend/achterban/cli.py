@@ -58,6 +58,14 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     """Serve the API and the web app."""
     import uvicorn
 
+    from achterban import wiring  # the condition fields the segment files use
+    from achterban.segments import files
+
+    wiring.connect()
+    try:  # a bad shared segment stops start-up with one readable line
+        files.read(get_settings().campaigns_dir / "segments")
+    except files.SegmentFileError as exc:
+        raise click.ClickException(str(exc)) from exc
     trusted = list(get_settings().trusted_proxies)
     uvicorn.run(
         "achterban.app:create_app",

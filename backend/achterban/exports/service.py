@@ -117,7 +117,9 @@ async def _batches(actor: Actor, f: PersonFilter) -> AsyncIterator[list[list[Any
 
 
 async def start_csv(actor: Actor, f: PersonFilter) -> AsyncIterator[bytes]:
-    """Record the export before its first byte goes out, then hand over the stream."""
+    """Record the export before its first byte goes out, then hand over the stream (a
+    segment it names is checked first: a 404 comes before any byte, not in the middle)."""
+    await search.segment_clauses(actor, f)
     await _audit(actor, f, "csv")
     return csv_stream(actor, f)
 
