@@ -7,6 +7,7 @@ process from the current versions and dropped when a loader runs.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -122,10 +123,18 @@ async def resolve(address: str, country: str | None = None, on: date | None = No
 
 async def district_of(country: str, postcode: str) -> str:
     """The one district of a postcode, or "" when it spans several or is unknown."""
-    idx = await index()
-    key = postcode[:4] if country == "NL" else postcode
-    areas = idx.areas.get((country, key), [])
-    return areas[0].code if len(areas) == 1 else ""
+    return (await district_lookup())(country, postcode)
+
+
+async def district_lookup() -> Callable[[str, str], str]:
+    """``district_of`` without a wait per postcode: for a batch of thousands (imports)."""
+    areas = (await index()).areas
+
+    def of(country: str, postcode: str) -> str:
+        found = areas.get((country, postcode[:4] if country == "NL" else postcode))
+        return found[0].code if found and len(found) == 1 else ""
+
+    return of
 
 
 async def office_districts(office_id: int) -> tuple[str, ...]:

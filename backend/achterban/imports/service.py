@@ -174,7 +174,7 @@ async def run_import(
     # that process ends with this one, however this one ends
     pool = (
         ProcessPoolExecutor(
-            1, mp_context=get_context("spawn"), initializer=jobs.die_with_parent,
+            1, mp_context=get_context("spawn"), initializer=records.parsing_process,
             initargs=(os.getpid(),),
         )
         if total - counts["rows"] > PARALLEL_FROM
@@ -190,51 +190,53 @@ async def run_import(
         executor = None if here else pool  # None: a thread of this process
         return loop.run_in_executor(executor, records.parse_chunk, key, chunk, columns)
 
-    try:
-        first = parse_next(here=True)
-        upcoming = parse_next()  # the second process starts on it now
-        batch = await first
-        while batch.rows:
-            try:
-                if regions:
-                    _keep_to_regions(key, batch, set(regions))
-                await _keep_out_erased(key, batch)
-                async with db.transaction():
-                    await fast.tune_transaction()
-                    result = await bulk.upsert(
-                        batch.records,
-                        source=source,
-                        source_detail=filename,
-                        regions=regions or None,
-                    )
-                    await consent.record_imported(
-                        records.consent_of(batch.records, result.people), filename, actor_id
-                    )
-                    await fast.insert(ImportIssue, batch.issues)
-                    await audit.record(actor, "person.import", "import", key, {
-                        "created": len(result.created), "updated": len(result.updated),
-                        "bad": len(batch.issues),
-                    })  # fmt: skip
-                    after = {
-                        "created": counts["created"] + len(result.created),
-                        "updated": counts["updated"] + len(result.updated),
-                        "bad": counts["bad"] + len(batch.issues),
-                        "rows": counts["rows"] + batch.rows,
-                    }
-                    await jobs.save_checkpoint(
-                        key, claim, {"line": batch.last_line, **after}, after["rows"], total
-                    )
-            except BaseException:
-                upcoming.cancel()
-                raise
-            counts = after
-            await report(counts["rows"], total)
-            batch = await upcoming
-            upcoming = parse_next()
-    except BaseException:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-        raise
+    with fast.fewer_collections():
+        try:
+            first = parse_next(here=True)
+            upcoming = parse_next()  # the second process starts on it now
+            batch = await first
+            while batch.rows:
+                try:
+                    if regions:
+                        _keep_to_regions(key, batch, set(regions))
+                    await _keep_out_erased(key, batch)
+                    async with db.transaction():
+                        await fast.tune_transaction()
+                        result = await bulk.upsert(
+                            batch.records,
+                            source=source,
+                            source_detail=filename,
+                            regions=regions or None,
+                        )
+                        await consent.record_imported(
+                            records.consent_of(batch.records, result.people), filename, actor_id
+                        )
+                        await fast.insert(ImportIssue, batch.issues)
+                        await audit.record(actor, "person.import", "import", key, {
+                            "created": len(result.created), "updated": len(result.updated),
+                            "bad": len(batch.issues),
+                        })  # fmt: skip
+                        after = {
+                            "created": counts["created"] + len(result.created),
+                            "updated": counts["updated"] + len(result.updated),
+                            "bad": counts["bad"] + len(batch.issues),
+                            "rows": counts["rows"] + batch.rows,
+                        }
+                        await jobs.save_checkpoint(
+                            key, claim, {"line": batch.last_line, **after}, after["rows"], total
+                        )
+                except BaseException:
+                    upcoming.cancel()
+                    raise
+                counts = after
+                if progress is not None:  # the checkpoint stored done, total and the heartbeat
+                    await progress(counts["rows"], total)
+                batch = await upcoming
+                upcoming = parse_next()
+        except BaseException:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
     if pool is not None:
         pool.shutdown()
     await report(counts["rows"], counts["rows"])
