@@ -20,6 +20,7 @@ from achterban.consent.rules import CHANNELS, PURPOSES
 from achterban.imports import mapping
 from achterban.people import normalise
 from achterban.people.record import Record, new_row
+from achterban.platform.children import die_with_parent
 from achterban.platform.i18n import _, translate
 
 YES = {"1", "y", "yes", "j", "ja", "true", "waar", "x", "subscribed", "opted in", "opt in"}
@@ -132,8 +133,6 @@ class Parsed:
 def parsing_process(parent_pid: int) -> None:
     """The start of an import's parsing process: it ends with the importing one, and its
     garbage collector runs seldom (it makes records by the thousand, none in a cycle)."""
-    from achterban.platform.jobs import die_with_parent
-
     die_with_parent(parent_pid)
     gc.set_threshold(100_000, *gc.get_threshold()[1:])
 

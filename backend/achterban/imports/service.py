@@ -32,7 +32,10 @@ BATCH = 5000
 KEEP_RAW_LINES_DAYS = 30  # a bad row's text is kept this long for the person who fixes it
 ERASED_REASON = "matches an erased person"
 PARALLEL_FROM = 5000  # rows; below this a second process costs more than it saves
-RAMP = (1000, 2000, 4000)  # the first batches' sizes when a second process checks the rows
+# the first batches' sizes when a second process checks the rows: the first is checked here
+# while that process starts, and each is written while the next is checked, so writing
+# begins at once and never waits long for the next
+RAMP = (2000, 2000, 3000, 4000)
 Progress = Callable[[int, int | None], Awaitable[None]]
 
 
@@ -194,6 +197,7 @@ async def run_import(
         try:
             first = parse_next(here=True)
             upcoming = parse_next()  # the second process starts on it now
+            await bulk.prepare()  # what the first batch would wait for, while they check
             batch = await first
             while batch.rows:
                 try:

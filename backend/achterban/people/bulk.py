@@ -36,12 +36,15 @@ async def _match(records: list[Record]) -> dict[int, int]:
     refs = list({r.external_ref for r in records if r.external_ref})
     rows = await bulk.select_in(Person, ["id", "external_ref"], {"external_ref": refs}, LIVE)
     by_ref = {r["external_ref"]: r["id"] for r in rows}
-    # erasure deletes contact points and a merge moves them, so these all belong to live people
-    values = list({v for r in records for v in (*r.emails, *r.phones)})
-    rows = await bulk.select_in(
-        ContactPoint, ["value", "person"], {"kind": ["email", "phone"], "value": values}
-    )
-    by_point = {r["value"]: r["person"] for r in rows}
+    # erasure deletes contact points and a merge moves them, so these all belong to live people;
+    # one kind at a time: (kind, value) pairs of both kinds would probe the index twice as often
+    by_point = {}
+    for kind in ("email", "phone"):
+        values = list({v for r in records for v in (r.emails if kind == "email" else r.phones)})
+        rows = await bulk.select_in(
+            ContactPoint, ["value", "person"], {"kind": [kind], "value": values}
+        )
+        by_point.update({r["value"]: r["person"] for r in rows})
     keyed = {
         (r.address["postcode"], r.address["house_number"], r.sort_name)
         for r in records
@@ -119,6 +122,14 @@ async def erased_lines(records: list[Record]) -> set[int]:
         for value in personal.digests(record.emails, record.phones):
             lines.setdefault(value, set()).add(record.line)
     return {line for d in await personal.erased_digests(set(lines)) for line in lines[d]}
+
+
+async def prepare() -> None:
+    """Look up now what the first batch needs (the districts, the id sequences): an import
+    calls this while its first rows are being checked."""
+    await districts.district_lookup()
+    await bulk.sequence(Person)
+    await households_service.prepare()
 
 
 async def upsert(

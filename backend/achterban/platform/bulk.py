@@ -99,11 +99,8 @@ async def allocate_ids(table: type[Table], count: int) -> list[int]:
     if db.is_postgres():
         # one row holding an array: 200,000 one-value rows cost more to ship than to make
         # (and the sequence is named as a constant: looked up per value it costs 10 times more)
-        if name not in _SEQUENCES:
-            found = await db.pg_fetch(f"SELECT pg_get_serial_sequence('{name}', 'id') AS s")
-            _SEQUENCES[name] = found[0]["s"].replace("'", "")
         rows = await db.pg_fetch(
-            f"SELECT array_agg(nextval('{_SEQUENCES[name]}')) AS ids "
+            f"SELECT array_agg(nextval('{await sequence(table)}')) AS ids "
             "FROM generate_series(1, $1::int)",
             count,
         )
@@ -111,6 +108,15 @@ async def allocate_ids(table: type[Table], count: int) -> list[int]:
     row = await db.raw(f'SELECT COALESCE(MAX(id), 0) AS top FROM "{name}"')
     top = int(row[0]["top"])
     return list(range(top + 1, top + count + 1))
+
+
+async def sequence(table: type[Table]) -> str:
+    """The table's id sequence on PostgreSQL ("public.person_id_seq"), looked up once."""
+    name = table._meta.tablename
+    if name not in _SEQUENCES and db.is_postgres():
+        found = await db.pg_fetch(f"SELECT pg_get_serial_sequence('{name}', 'id') AS s")
+        _SEQUENCES[name] = found[0]["s"].replace("'", "")
+    return _SEQUENCES.get(name, "")
 
 
 def _default(column: Any) -> Any:
