@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
+from itertools import chain, repeat
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ from achterban.platform.tables import JobRun
 from achterban.settings import get_settings
 
 BATCH = 5000
+LARGE_BATCH = 10_000  # after the first LARGE_FROM rows: half the fixed costs per row
+LARGE_FROM = 50_000
 KEEP_RAW_LINES_DAYS = 30  # a bad row's text is kept this long for the person who fixes it
 ERASED_REASON = "matches an erased person"
 PARALLEL_FROM = 5000  # rows; below this a second process costs more than it saves
@@ -185,7 +188,9 @@ async def run_import(
     )  # fmt: skip
     # with a second process: a small first batch checked here while it starts, a second
     # one there that is ready soon after, so writing begins at once and never waits long
-    sizes = iter(RAMP if pool is not None else ())
+    ramp = RAMP if pool is not None else ()
+    steady = (LARGE_FROM - sum(ramp)) // BATCH
+    sizes = chain(ramp, repeat(BATCH, steady), repeat(LARGE_BATCH))
     chunks = _chunks((item for item in reader.rows(file) if item[0] > after_line), sizes)
 
     def parse_next(here: bool = False) -> asyncio.Future[records.Parsed]:
