@@ -335,3 +335,14 @@ async def test_copies_of_imports_that_ended_are_deleted_and_running_ones_kept(ap
     assert not (imports.upload_dir() / f"{ended.split(':')[1]}.csv").exists()
     assert (imports.upload_dir() / f"{running.split(':')[1]}.csv").exists()
     await JobRun.update({JobRun.status: "failed"}).where(JobRun.job_key == running)
+
+
+def test_a_new_person_from_a_file_has_the_defaults_of_any_new_person():
+    """The parsing process works out a new person's row without the table at hand: what
+    it fills in where the file says nothing is the table's own default."""
+    from achterban.people.record import ADDRESS_DEFAULTS, NEW_COLUMNS, VALUE_DEFAULTS
+
+    columns = {c._meta.name: c for c in Person._meta.columns}
+    for name, default in {**VALUE_DEFAULTS, **ADDRESS_DEFAULTS}.items():
+        assert columns[name].get_default_value() == default, name
+    assert set(NEW_COLUMNS) <= set(columns)

@@ -6,7 +6,7 @@ the raw text is kept exactly as given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 from achterban.addresses import nl as address_nl
 from achterban.addresses import us as address_us
@@ -60,7 +60,7 @@ def parse_address(raw: str, country: str | None = None) -> ParsedAddress:
             parsed = {"status": "review", "note": "the country could not be recognised"}
     except Exception as exc:  # a parser bug must not lose the address
         parsed = {"status": "review", "note": f"could not be parsed ({type(exc).__name__})"}
-    return replace(ParsedAddress(raw=raw), **{k: v for k, v in parsed.items() if k in _FIELDS})
+    return ParsedAddress(**{k: v for k, v in parsed.items() if k in _FIELDS}, raw=raw)
 
 
 def normalise_postcode(value: str, country: str) -> str:

@@ -21,6 +21,11 @@ async def attach(key: str | None, infix: str, last_name: str) -> int | None:
     return int(household.id)
 
 
+async def prepare() -> None:
+    """Before ``attach_many`` of an import's first batch: the id sequence, looked up once."""
+    await bulk.sequence(Household)
+
+
 async def attach_many(families: dict[str, str]) -> dict[str, int]:
     """``attach`` for a batch (imports): address key → family name in, key → household id out;
     the missing ones are created in bulk."""

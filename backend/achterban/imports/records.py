@@ -8,6 +8,7 @@ Reasons are stored as a message id with its values and translated when read.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,8 @@ from achterban.addresses import parse as addresses
 from achterban.consent.rules import CHANNELS, PURPOSES
 from achterban.imports import mapping
 from achterban.people import normalise
-from achterban.people.record import Record
+from achterban.people.record import Record, new_row
+from achterban.platform.children import die_with_parent
 from achterban.platform.i18n import _, translate
 
 YES = {"1", "y", "yes", "j", "ja", "true", "waar", "x", "subscribed", "opted in", "opt in"}
@@ -126,6 +128,13 @@ class Parsed:
     issues: list[dict[str, Any]] = field(default_factory=list)
     rows: int = 0
     last_line: int = 0
+
+
+def parsing_process(parent_pid: int) -> None:
+    """The start of an import's parsing process: it ends with the importing one, and its
+    garbage collector runs seldom (it makes records by the thousand, none in a cycle)."""
+    die_with_parent(parent_pid)
+    gc.set_threshold(100_000, *gc.get_threshold()[1:])
 
 
 def parse_chunk(key: str, chunk: list[tuple[int, list[str]]], columns: dict[int, str]) -> Parsed:
@@ -268,6 +277,7 @@ def build(line: int, row: dict[str, str]) -> Record:
         record.first_name, record.infix, record.last_name, record.emails, record.phones,
         record.address.get("postcode", ""), record.address.get("city", ""),
     )  # fmt: skip
+    record.row = new_row(record)
     return record
 
 

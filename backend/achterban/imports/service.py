@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
+from itertools import chain, repeat
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,15 @@ from achterban.platform.tables import JobRun
 from achterban.settings import get_settings
 
 BATCH = 5000
+LARGE_BATCH = 10_000  # after the first LARGE_FROM rows: half the fixed costs per row
+LARGE_FROM = 50_000
 KEEP_RAW_LINES_DAYS = 30  # a bad row's text is kept this long for the person who fixes it
 ERASED_REASON = "matches an erased person"
 PARALLEL_FROM = 5000  # rows; below this a second process costs more than it saves
-RAMP = (1000, 2000, 4000)  # the first batches' sizes when a second process checks the rows
+# the first batches' sizes when a second process checks the rows: the first is checked here
+# while that process starts, and each is written while the next is checked, so writing
+# begins at once and never waits long for the next
+RAMP = (2000, 2000, 3000, 4000)
 Progress = Callable[[int, int | None], Awaitable[None]]
 
 
@@ -174,7 +180,7 @@ async def run_import(
     # that process ends with this one, however this one ends
     pool = (
         ProcessPoolExecutor(
-            1, mp_context=get_context("spawn"), initializer=jobs.die_with_parent,
+            1, mp_context=get_context("spawn"), initializer=records.parsing_process,
             initargs=(os.getpid(),),
         )
         if total - counts["rows"] > PARALLEL_FROM
@@ -182,7 +188,9 @@ async def run_import(
     )  # fmt: skip
     # with a second process: a small first batch checked here while it starts, a second
     # one there that is ready soon after, so writing begins at once and never waits long
-    sizes = iter(RAMP if pool is not None else ())
+    ramp = RAMP if pool is not None else ()
+    steady = (LARGE_FROM - sum(ramp)) // BATCH
+    sizes = chain(ramp, repeat(BATCH, steady), repeat(LARGE_BATCH))
     chunks = _chunks((item for item in reader.rows(file) if item[0] > after_line), sizes)
 
     def parse_next(here: bool = False) -> asyncio.Future[records.Parsed]:
@@ -190,51 +198,54 @@ async def run_import(
         executor = None if here else pool  # None: a thread of this process
         return loop.run_in_executor(executor, records.parse_chunk, key, chunk, columns)
 
-    try:
-        first = parse_next(here=True)
-        upcoming = parse_next()  # the second process starts on it now
-        batch = await first
-        while batch.rows:
-            try:
-                if regions:
-                    _keep_to_regions(key, batch, set(regions))
-                await _keep_out_erased(key, batch)
-                async with db.transaction():
-                    await fast.tune_transaction()
-                    result = await bulk.upsert(
-                        batch.records,
-                        source=source,
-                        source_detail=filename,
-                        regions=regions or None,
-                    )
-                    await consent.record_imported(
-                        records.consent_of(batch.records, result.people), filename, actor_id
-                    )
-                    await fast.insert(ImportIssue, batch.issues)
-                    await audit.record(actor, "person.import", "import", key, {
-                        "created": len(result.created), "updated": len(result.updated),
-                        "bad": len(batch.issues),
-                    })  # fmt: skip
-                    after = {
-                        "created": counts["created"] + len(result.created),
-                        "updated": counts["updated"] + len(result.updated),
-                        "bad": counts["bad"] + len(batch.issues),
-                        "rows": counts["rows"] + batch.rows,
-                    }
-                    await jobs.save_checkpoint(
-                        key, claim, {"line": batch.last_line, **after}, after["rows"], total
-                    )
-            except BaseException:
-                upcoming.cancel()
-                raise
-            counts = after
-            await report(counts["rows"], total)
-            batch = await upcoming
-            upcoming = parse_next()
-    except BaseException:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
-        raise
+    with fast.fewer_collections():
+        try:
+            first = parse_next(here=True)
+            upcoming = parse_next()  # the second process starts on it now
+            await bulk.prepare()  # what the first batch would wait for, while they check
+            batch = await first
+            while batch.rows:
+                try:
+                    if regions:
+                        _keep_to_regions(key, batch, set(regions))
+                    await _keep_out_erased(key, batch)
+                    async with db.transaction():
+                        await fast.tune_transaction()
+                        result = await bulk.upsert(
+                            batch.records,
+                            source=source,
+                            source_detail=filename,
+                            regions=regions or None,
+                        )
+                        await consent.record_imported(
+                            records.consent_of(batch.records, result.people), filename, actor_id
+                        )
+                        await fast.insert(ImportIssue, batch.issues)
+                        await audit.record(actor, "person.import", "import", key, {
+                            "created": len(result.created), "updated": len(result.updated),
+                            "bad": len(batch.issues),
+                        })  # fmt: skip
+                        after = {
+                            "created": counts["created"] + len(result.created),
+                            "updated": counts["updated"] + len(result.updated),
+                            "bad": counts["bad"] + len(batch.issues),
+                            "rows": counts["rows"] + batch.rows,
+                        }
+                        await jobs.save_checkpoint(
+                            key, claim, {"line": batch.last_line, **after}, after["rows"], total
+                        )
+                except BaseException:
+                    upcoming.cancel()
+                    raise
+                counts = after
+                if progress is not None:  # the checkpoint stored done, total and the heartbeat
+                    await progress(counts["rows"], total)
+                batch = await upcoming
+                upcoming = parse_next()
+        except BaseException:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
     if pool is not None:
         pool.shutdown()
     await report(counts["rows"], counts["rows"])

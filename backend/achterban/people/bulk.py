@@ -15,7 +15,7 @@ from achterban.districts import service as districts
 from achterban.households import service as households_service
 from achterban.people import normalise, personal
 from achterban.people import service as people
-from achterban.people.record import Record
+from achterban.people.record import NEW_COLUMNS, Record, new_row
 from achterban.people.tables import ContactPoint, ErasedIdentity, Interaction, Person, PersonTag
 from achterban.platform import bulk
 
@@ -36,12 +36,15 @@ async def _match(records: list[Record]) -> dict[int, int]:
     refs = list({r.external_ref for r in records if r.external_ref})
     rows = await bulk.select_in(Person, ["id", "external_ref"], {"external_ref": refs}, LIVE)
     by_ref = {r["external_ref"]: r["id"] for r in rows}
-    # erasure deletes contact points and a merge moves them, so these all belong to live people
-    values = list({v for r in records for v in (*r.emails, *r.phones)})
-    rows = await bulk.select_in(
-        ContactPoint, ["value", "person"], {"kind": ["email", "phone"], "value": values}
-    )
-    by_point = {r["value"]: r["person"] for r in rows}
+    # erasure deletes contact points and a merge moves them, so these all belong to live people;
+    # one kind at a time: (kind, value) pairs of both kinds would probe the index twice as often
+    by_point = {}
+    for kind in ("email", "phone"):
+        values = list({v for r in records for v in (r.emails if kind == "email" else r.phones)})
+        rows = await bulk.select_in(
+            ContactPoint, ["value", "person"], {"kind": [kind], "value": values}
+        )
+        by_point.update({r["value"]: r["person"] for r in rows})
     keyed = {
         (r.address["postcode"], r.address["house_number"], r.sort_name)
         for r in records
@@ -87,6 +90,19 @@ def _columns(record: Record) -> dict[str, Any]:
     return columns
 
 
+INSERTED = ["id", "source", "household", "district", "created_at", "updated_at", *NEW_COLUMNS]
+
+
+def _new_row(record: Record) -> tuple[Any, ...]:
+    """``Record.row`` for a record whose parser did not work it out (nor its search text)."""
+    if not record.search_text:
+        record.search_text = normalise.search_text(
+            record.first_name, record.infix, record.last_name, record.emails, record.phones,
+            record.address.get("postcode", ""), record.address.get("city", ""),
+        )  # fmt: skip
+    return new_row(record)
+
+
 def _identity(record: Record) -> list[str]:
     keys = [f"ref:{record.external_ref}"] if record.external_ref else []
     keys += [f"cp:{v}" for v in (*record.emails, *record.phones)]
@@ -108,6 +124,14 @@ async def erased_lines(records: list[Record]) -> set[int]:
     return {line for d in await personal.erased_digests(set(lines)) for line in lines[d]}
 
 
+async def prepare() -> None:
+    """Look up now what the first batch needs (the districts, the id sequences): an import
+    calls this while its first rows are being checked."""
+    await districts.district_lookup()
+    await bulk.sequence(Person)
+    await households_service.prepare()
+
+
 async def upsert(
     records: list[Record],
     *,
@@ -121,11 +145,11 @@ async def upsert(
     matched and updated; nobody outside them is touched.
     """
     now = datetime.now(UTC)
+    district_of = await districts.district_lookup()
     for record in records:
-        if record.address.get("postcode"):
-            record.address["district"] = await districts.district_of(
-                record.address["country"], record.address["postcode"]
-            )
+        address = record.address
+        if address.get("postcode"):
+            address["district"] = district_of(address["country"], address["postcode"])
     matches = await _match(records)
     if regions and matches:
         rows = await bulk.select_in(Person, ["id", "region"], {"id": list(set(matches.values()))})
@@ -152,16 +176,13 @@ async def upsert(
     ids: dict[int, int] = dict(matches)
     if inserts:
         new_ids = await bulk.allocate_ids(Person, len(inserts))
-        await bulk.insert(Person, [
-            {
-                "source": source, **_columns(r), "id": person_id,
-                "search_text": r.search_text or normalise.search_text(
-                    r.first_name, r.infix, r.last_name, r.emails, r.phones,
-                    r.address.get("postcode", ""), r.address.get("city", ""),
-                ),
-                "household": households.get(r.household_key or ""),
-                "created_at": now, "updated_at": now,
-            }
+        # as tuples in the table's terms, most of each worked out by the parsing process
+        await bulk.insert_rows(Person, INSERTED, [
+            (
+                person_id, r.values.get("source", source),
+                households.get(r.household_key) if r.household_key else None,
+                r.address.get("district", ""), now, now, *(r.row or _new_row(r)),
+            )
             for person_id, (_, r) in zip(new_ids, inserts, strict=True)
         ])  # fmt: skip
         for (i, _), person_id in zip(inserts, new_ids, strict=True):
@@ -200,11 +221,11 @@ async def _contact_points(records: list[Record], ids: dict[int, int], known: set
     have = {(r["person"], r["kind"], r["value"]) for r in rows}
     primary = {(p, k) for p, k, _ in have}
     new = []
-    for person_id, kind, value in (w for w in wanted if w not in have):
-        is_primary = (person_id, kind) not in primary
-        new.append({"person": person_id, "kind": kind, "value": value, "is_primary": is_primary})
-        primary.add((person_id, kind))
-    await bulk.insert(ContactPoint, new)
+    for person_id, kind, value in wanted:
+        if (person_id, kind, value) not in have:
+            new.append((person_id, kind, value, (person_id, kind) not in primary))
+            primary.add((person_id, kind))
+    await bulk.insert_rows(ContactPoint, ["person", "kind", "value", "is_primary"], new)
 
 
 async def _tags(records: list[Record], ids: dict[int, int], known: set[int]) -> None:
@@ -212,7 +233,7 @@ async def _tags(records: list[Record], ids: dict[int, int], known: set[int]) -> 
     people = list({p for p, _ in wanted if p in known})
     rows = await bulk.select_in(PersonTag, ["person", "tag"], {"person": people})
     have = {(r["person"], r["tag"]) for r in rows}
-    await bulk.insert(PersonTag, [{"person": p, "tag": t} for p, t in sorted(wanted - have)])
+    await bulk.insert_rows(PersonTag, ["person", "tag"], sorted(wanted - have))
 
 
 async def _notes(records: list[Record], ids: dict[int, int], detail: str, now: datetime) -> None:

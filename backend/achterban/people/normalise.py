@@ -42,7 +42,10 @@ def normalise_phone(value: str, default_region: str = "NL") -> str:
 
 
 def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():  # most names and places: nothing to decompose (imports fold millions)
+        return text.lower().strip()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlparse
@@ -111,7 +111,7 @@ async def pg_execute(sql: str, *args: Any) -> None:
         await connection.execute(sql, *args)
 
 
-async def pg_copy(table: str, columns: list[str], records: list[list[Any]]) -> None:
+async def pg_copy(table: str, columns: list[str], records: Sequence[Sequence[Any]]) -> None:
     """COPY rows into a table (PostgreSQL's fastest way in), inside the current transaction."""
     engine = get_engine()
     current = engine.current_transaction.get()

@@ -28,14 +28,10 @@ checkpoint per committed batch, see ``imports/service.py``).
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import json
 import logging
 import os
-import signal
 import socket
-import sys
-import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -557,29 +553,6 @@ async def sweep() -> dict[str, int]:
             await runner.wake(key, again=True)
             counts["woken"] += 1
     return counts
-
-
-def die_with_parent(parent_pid: int) -> None:
-    """In a child process (an import's parser): end when ``parent_pid`` ends, even by kill -9.
-
-    Linux delivers SIGKILL at the parent's death (``PR_SET_PDEATHSIG``); elsewhere, and
-    as a second line, a thread notices that the parent is gone.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-        except (OSError, AttributeError):  # pragma: no cover - an unusual libc
-            pass
-    if os.getppid() != parent_pid:  # the parent died before we could ask
-        os._exit(1)
-
-    def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _now() -> datetime:
