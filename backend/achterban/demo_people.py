@@ -99,7 +99,11 @@ BRANCHES = {
 async def seed_branches(ids: dict[str, int]) -> dict[str, int]:
     """The demo's branches, for its members' municipalities, through the calls the SPA uses."""
     seeded = {}
+    existing = {b.name: b.id for b in await branches.list_branches(SYSTEM)}
     for name, (area, officers) in BRANCHES.items():
+        if name in existing:  # a branch of that name set up already (by hand, by a migration)
+            seeded[name] = existing[name]
+            continue
         found = [a.code for a in await branches.areas(area) if a.name.startswith(area)]
         branch = await branches.do_create_branch(SYSTEM, BranchCreate(name=name, areas=found[:1]))
         for role, ref in officers.items():

@@ -181,13 +181,13 @@ async def test_members_belong_to_a_branch_by_id_and_the_people_list_filters_by_i
 async def test_the_chair_of_the_persons_branch_by_membership_or_else_by_where_they_live(
     app, maps, admin_client
 ):
-    town = await _branch(admin_client, _word("Afdeling Woonplaats "), ["NL-GM-veendam"])
+    town = await _branch(admin_client, _word("Afdeling Woonplaats "), ["NL-GM-pekela"])
     province = await _branch(admin_client, _word("Afdeling Drenthe "), ["NL-DR"])
-    chair = await _person(admin_client, "Stoel", "Markt 1, 9641 AM Veendam")
+    chair = await _person(admin_client, "Stoel", "Raadhuislaan 1, 9663 AA Nieuwe Pekela")
     await admin_client.post(
         f"/api/branches/{town['id']}/officers", json={"role": "chair", "person_id": chair}
     )
-    neighbour = await _person(admin_client, "Buur", "Markt 3, 9641 AM Veendam")
+    neighbour = await _person(admin_client, "Buur", "Raadhuislaan 3, 9663 AA Nieuwe Pekela")
     found = await memberships.branch_of(neighbour)
     assert found is not None and found.id == town["id"]
     holder = await memberships.officer_of(found.id, "chair")
