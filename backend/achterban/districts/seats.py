@@ -48,15 +48,13 @@ async def seats(offices: list[dict[str, Any]], on: date | None = None) -> dict[i
         )
     }
     seat_codes = set(codes.values()) or {""}
-    current_ids = await Jurisdiction.select(Jurisdiction.id, Jurisdiction.code).where(
-        Jurisdiction.code.is_in(list(seat_codes))
-        & (Jurisdiction.valid_from <= on)
-        & (Jurisdiction.valid_to.is_null() | (Jurisdiction.valid_to >= on))
-    )
-    on_map = {r["code"] for r in current_ids}
-    same_code = await Jurisdiction.select(Jurisdiction.id, Jurisdiction.code).where(
-        Jurisdiction.code.is_in(list(seat_codes))
-    )
+    same_code = await Jurisdiction.select(
+        Jurisdiction.id, Jurisdiction.code, Jurisdiction.valid_from, Jurisdiction.valid_to
+    ).where(Jurisdiction.code.is_in(list(seat_codes)))
+    on_map = {
+        r["code"] for r in same_code
+        if r["valid_from"] <= on and (r["valid_to"] is None or r["valid_to"] >= on)
+    }  # fmt: skip
     code_of = {r["id"]: r["code"] for r in same_code}
     holders: dict[tuple[str, str], list[tuple[int, date]]] = {}
     for r in await Representative.select(

@@ -15,6 +15,7 @@ from piccolo.querystring import QueryString
 
 from achterban.audit import service as audit
 from achterban.people import normalise, roles, scope
+from achterban.people.conditions import role_where
 from achterban.people.schemas import PersonFilter, PersonPage, PersonSummary, Role, SortKey
 from achterban.people.service import display_name
 from achterban.people.tables import ContactPoint, Person, PersonTag
@@ -170,22 +171,8 @@ def conditions(
     if f.address_status:
         where.append(Person.address_status == f.address_status)
     if f.role:
-        where.append(_role_condition(f.role, today or date.today()))
+        where.append(role_where(f.role, today or date.today()))
     return where
-
-
-def _role_condition(role: str, today: date) -> Any:
-    if role == "loyal_voter":
-        return (Person.voted_for_us == True) & (Person.support_level >= 4)  # noqa: E712
-    if role == "member":
-        return roles.held_where("member", Person.id, today)
-    if role == "donor":
-        return roles.held_where("donor", Person.id, today)
-    if role == "volunteer":
-        return Person.is_volunteer == True  # noqa: E712
-    if role == "ambassador":
-        return Person.is_ambassador == True  # noqa: E712
-    return Person.id == -1  # constituent: comes with casework
 
 
 def combine(where: list[Any]) -> Any:
