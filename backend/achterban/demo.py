@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from achterban.platform.auth import SYSTEM
 from achterban.settings import get_settings
@@ -111,7 +112,7 @@ async def seed_segments() -> list[str]:
         name="Trouwe kiezers zonder contact", shared=True,
         description="Stemden op ons, steun 4 of 5, de laatste 90 dagen niet gesproken",
         definition={"all": [{"field": "role", "op": "has", "value": "loyal_voter"},
-                            {"field": "last_contact", "op": "not_within_days", "value": 90}]},
+                            {"field": "last_touch", "op": "not_within_days", "value": 90}]},
     ))  # fmt: skip
     groningen = await segments.create(actor, SegmentCreate(
         name="Inwoners van de provincie Groningen", shared=True,
@@ -123,4 +124,31 @@ async def seed_segments() -> list[str]:
         definition={"all": [{"field": "lybunt", "op": "yes", "value": None}]},
     ))  # fmt: skip
     snapshot = await segments.freeze(actor, groningen.id)
-    return [f"Segments: 3 saved by the organiser, and a snapshot of {snapshot.size} people."]
+    lines = [f"Segments: 3 saved by the organiser, and a snapshot of {snapshot.size} people."]
+    return lines + await _office_segment(segments, SegmentCreate)
+
+
+async def _office_segment(segments: Any, create: Any) -> list[str]:
+    """A representative's own segment on their office's casework (never shared)."""
+    from achterban.casework.tables import Case
+
+    case = await Case.select(Case.office).where(
+        Case.office.is_not_null() & Case.status.not_in(["resolved", "closed"])
+        & Case.person.is_not_null()
+    ).order_by(Case.id).first()  # fmt: skip
+    if case is None:
+        return []
+    user = (
+        await StaffUser.objects()
+        .where((StaffUser.role == "representative") & (StaffUser.office_id == case["office"]))
+        .first()
+    )
+    if user is None:
+        return []
+    actor = users.actor_for(user, ip=None, via="demo")
+    await segments.create(actor, create(
+        name="Inwoners met een open casus", shared=False,
+        description="Inwoners van wie het kantoor nu een casus behandelt",
+        definition={"all": [{"field": "open_case", "op": "yes", "value": None}]},
+    ))  # fmt: skip
+    return [f"Segments: {user.email} keeps one on the open cases of their office."]

@@ -44,6 +44,10 @@ def test_demo_people_have_their_district_and_every_sign_in_is_listed(test_env, t
         members = connection.execute(
             "SELECT count(*) FROM membership WHERE branch_id IS NULL"
         ).fetchone()
+        office_segments = connection.execute(
+            "SELECT s.name, s.shared, u.role FROM segment s JOIN staff_user u ON u.id = s.owner_id "
+            "WHERE s.definition LIKE '%open_case%'"
+        ).fetchall()
         chairs = connection.execute(
             "SELECT b.name, p.external_ref FROM branch_officer o JOIN branch b ON b.id = o.branch "
             "JOIN person p ON p.id = o.person WHERE o.role = 'chair'"
@@ -53,6 +57,9 @@ def test_demo_people_have_their_district_and_every_sign_in_is_listed(test_env, t
     assert ("Groningen", "NL-GM-groningen") in branches and ("Drenthe", "NL-DR") in branches
     assert all(code for _, code in branches) and members == (0,)
     assert ("Groningen", "D-1001") in chairs
+    # a representative keeps a segment on their office's open cases, not shared
+    assert office_segments == [("Inwoners met een open casus", 0, "representative")]
+    assert any("open cases of their office" in line for line in lines), lines
     missing = [(ref, postcode) for ref, postcode, district in rows if not district]
     # US ZIP codes that span two congressional districts have none, by design
     assert all(not postcode[:1].isdigit() or " " not in postcode for _, postcode in missing)
