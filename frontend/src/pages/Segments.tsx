@@ -444,6 +444,22 @@ function asText(value: Draft): string {
   return value.choice;
 }
 
+type Choice = components["schemas"]["ChoiceOut"];
+
+function ChoiceSelect({ label, choices, value, onChange }: { label: string; choices: Choice[]; value: string; onChange: (value: string) => void }) {
+  const t = useT();
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">{t("conditionPick")}</option>
+      {choices.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /** The input of a value of ``kind`` (VALUE_KINDS of the condition engine, and choice_days). */
 export function ConditionValue({
   n,
@@ -468,14 +484,7 @@ export function ConditionValue({
     return (
       <>
         {choices ? (
-          <select aria-label={label} value={pair.choice} onChange={(e) => onChange({ ...pair, choice: e.target.value })}>
-            <option value="">{t("conditionPick")}</option>
-            {choices.map((c) => (
-              <option key={c.value} value={c.value}>
-                {c.label}
-              </option>
-            ))}
-          </select>
+          <ChoiceSelect label={label} choices={choices} value={pair.choice} onChange={(choice) => onChange({ ...pair, choice })} />
         ) : (
           <input aria-label={label} value={pair.choice} onChange={(e) => onChange({ ...pair, choice: e.target.value })} />
         )}{" "}
@@ -492,16 +501,7 @@ export function ConditionValue({
     );
   }
   if (kind === "choice" && choices) {
-    return (
-      <select aria-label={label} value={asText(value)} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{t("conditionPick")}</option>
-        {choices.map((c) => (
-          <option key={c.value} value={c.value}>
-            {c.label}
-          </option>
-        ))}
-      </select>
-    );
+    return <ChoiceSelect label={label} choices={choices} value={asText(value)} onChange={onChange} />;
   }
   if (kind === "choices" && choices) {
     const picked = Array.isArray(value) ? value : asText(value).split(",").map((v) => v.trim()).filter(Boolean);
