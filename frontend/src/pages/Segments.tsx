@@ -111,16 +111,18 @@ function SegmentRow({ segment, changed }: { segment: Segment; changed: string })
       <td>
         <Link to={`/people?segment=${segment.id}`}>{t("segmentOpenList", { name: segment.name })}</Link>
         {" · "}
-        <Link to={`/segments?segment=${segment.id}`}>{t(changeable ? "segmentEdit" : "segmentShow", { name: segment.name })}</Link>
+        <Link to={`/segments?segment=${segment.id}`} aria-label={t(changeable ? "segmentEdit" : "segmentShow", { name: segment.name })}>
+          {t(changeable ? "segmentEditShort" : "segmentShowShort")}
+        </Link>
         {can("people.export") && (
           <>
             {" · "}
-            <a href={exportLink("csv")} download>
-              {t("segmentExport", { name: segment.name, format: "CSV" })}
+            <a href={exportLink("csv")} download aria-label={t("segmentExport", { name: segment.name, format: "CSV" })}>
+              {t("exportCsv")}
             </a>
             {" · "}
-            <a href={exportLink("xlsx")} download>
-              {t("segmentExport", { name: segment.name, format: "Excel" })}
+            <a href={exportLink("xlsx")} download aria-label={t("segmentExport", { name: segment.name, format: "Excel" })}>
+              {t("exportXlsx")}
             </a>
           </>
         )}{" "}
