@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 from achterban.districts import loaders
@@ -238,4 +239,73 @@ def test_a_segment_from_a_file_is_shown_but_not_saved(live_server, staff_user, f
         expect(form.get_by_role("button", name="Save the segment")).to_have_count(0)
         expect(form.get_by_role("status")).not_to_have_text("Loading…")
         _wait_until_idle(seen)  # the live count settles: no request loop
+        assert_accessible(page)
+
+
+# what a user types or picks for each kind of value, and what the API then reads
+TYPED = {"text": ("x", "x"), "number": ("1", 1), "days": ("30", 30), "year": ("2025", 2025),
+         "date": ("2026-01-02", "2026-01-02")}  # fmt: skip
+
+
+def _enter(form, field: str, op: str, kind: str, typed: str, picked: bool) -> None:
+    """Pick condition 1's field and comparison, and enter its value as a user would."""
+    form.get_by_label("Condition 1: field").select_option(field)
+    form.get_by_label("Condition 1: comparison").select_option(op)
+    value = form.get_by_label("Condition 1: value", exact=True)
+    if kind == "none":
+        expect(value).to_have_count(0)
+    elif kind == "choices" and picked:
+        form.get_by_label("Condition 1: values", exact=True).select_option([typed])
+    elif kind == "choices":
+        form.get_by_label("Condition 1: values, separated by commas").fill(typed)
+    elif value.evaluate("e => e.tagName") == "SELECT":
+        value.select_option(typed)
+    else:
+        value.fill(typed)
+    if kind == "choice_days":
+        form.get_by_label("Condition 1: number of days").fill("30")
+
+
+@pytest.mark.browser
+def test_every_kind_of_value_has_a_labelled_input_the_count_accepts(live_server, staff_user):
+    with api_client(live_server, staff_user.email, staff_user.password) as client:
+        made = client.post("/api/segments", json={
+            "name": f"Kern {uuid.uuid4().hex[:6]}", "shared": True,
+            "definition": {"all": [{"field": "do_not_contact", "op": "no", "value": None}]},
+        })  # fmt: skip
+        assert made.status_code == 201, made.text
+        fields = client.get("/api/segments/fields", headers={"Accept-Language": "en"}).json()
+    kinds = {o["value"] for f in fields for o in f["operators"]}
+    assert {"none", "text", "choice", "choices", "number", "days", "date", "year",
+            "segment"} <= kinds  # fmt: skip
+    with chromium_page() as page:
+        sign_in(page, live_server, staff_user.email, staff_user.password)
+        page.get_by_role("navigation").get_by_role("link", name="Segments").click()
+        form = page.get_by_role("form", name="New segment")
+        for field in fields:
+            for op in field["operators"]:
+                kind, choices = op["value"], [c["value"] for c in field.get("choices") or []]
+                if field.get("choices") == [] and kind != "none":
+                    continue  # a list with nothing in it yet (no plans, say): nothing to pick
+                typed, expected = TYPED.get(kind, (choices[0] if choices else "x",) * 2)
+                if kind == "segment":
+                    typed, expected = str(made.json()["id"]), made.json()["id"]
+                elif kind == "choices":
+                    expected = [typed]
+                elif kind == "choice_days":
+                    expected = {"choice": typed, "days": 30}
+                definition = {"all": [{"field": field["key"], "op": op["key"],
+                                       "value": None if kind == "none" else expected}]}  # fmt: skip
+
+                def counted(response, definition=definition):
+                    return response.url.endswith("/api/segments/count") and (
+                        response.request.post_data_json == {"definition": definition}
+                    )
+
+                try:
+                    with page.expect_response(counted, timeout=10_000) as answer:
+                        _enter(form, field["key"], op["key"], kind, typed, bool(choices))
+                except PlaywrightTimeout:
+                    raise AssertionError(f"no count of {definition}") from None
+                assert answer.value.status == 200, (field["key"], op["key"], answer.value.text())
         assert_accessible(page)

@@ -426,7 +426,8 @@ function LeafEditor({ leaf, n, builder }: { leaf: LeafNode; n: string; builder: 
         </select>
       )}{" "}
       {op && op.value !== "none" && (
-        <ConditionValue n={n} kind={kindOf(leaf, fields)} field={field} segments={builder.segments} value={leaf.value} onChange={(value) => update({ value })} />
+        // keyed by the comparison: a new one starts from an empty input of its own
+        <ConditionValue key={`${leaf.field}:${leaf.op}`} n={n} kind={kindOf(leaf, fields)} field={field} segments={builder.segments} value={leaf.value} onChange={(value) => update({ value })} />
       )}{" "}
       <button type="button" onClick={() => builder.change(leaf.id, () => null)} aria-label={t("conditionRemove", { n })}>
         ×
