@@ -6,6 +6,7 @@ English. A segment from a file is shown, not saved (Chromium; axe finds nothing)
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -213,7 +214,9 @@ async def file_segment(live_server):
         key=key, owner_id=None, shared=True, created_at=stamp, updated_at=stamp,
         name=f"Uit een bestand {key}", description="",
         definition={"all": [{"field": "region", "op": "is", "value": "NL-FR"},
-                            {"none": [{"field": "do_not_contact", "op": "yes", "value": None}]}]},
+                            {"none": [{"field": "do_not_contact", "op": "yes", "value": None},
+                                      {"field": "last_contact", "op": "within_days",
+                                       "value": 30}]}]},
     )  # fmt: skip
     await row.save()
     yield row
@@ -225,20 +228,26 @@ def test_a_segment_from_a_file_is_shown_but_not_saved(live_server, staff_user, f
     name = file_segment.name
     with chromium_page() as page:
         seen = _watch_api(page)
+        counts: list[int] = []
+        page.on("response", lambda r: counts.append(r.status) if "/count" in r.url else None)
         sign_in(page, live_server, staff_user.email, staff_user.password)
         page.get_by_role("navigation").get_by_role("link", name="Segments").click()
         row = page.get_by_role("row").filter(has_text=name)
         expect(row).to_contain_text("from a file")
         expect(row.get_by_role("link", name=f"Export {name} (CSV)")).to_be_visible()
         row.get_by_role("link", name=f"View {name}").click()
+        expect(page).to_have_url(re.compile(rf"/segments\?segment={file_segment.id}$"))
+        page.reload()  # the address opens it too
         form = page.get_by_role("form", name=f"View the segment {name}")
         expect(form).to_contain_text("This segment comes from a file")
         expect(form.get_by_label("Condition 1: value")).to_have_value("NL-FR")
         expect(form.get_by_label("Group 2: who is in it")).to_have_value("none")
         expect(form.get_by_label("Condition 2.1: field")).to_be_disabled()
+        expect(form.get_by_label("Condition 2.2: value")).to_have_value("30")
         expect(form.get_by_role("button", name="Save the segment")).to_have_count(0)
         expect(form.get_by_role("status")).not_to_have_text("Loading…")
         _wait_until_idle(seen)  # the live count settles: no request loop
+        assert counts and set(counts) == {200}, counts  # each count of a tree the API accepts
         assert_accessible(page)
 
 

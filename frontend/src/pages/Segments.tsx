@@ -194,21 +194,22 @@ function SegmentBuilder({ segment }: { segment?: Segment }) {
     if (openedId) heading.current?.focus(); // opened from the list: the builder is where one is now
   }, [openedId]);
   const fieldList = fields.data ?? [];
-  // the live count leaves out a condition still without its value
-  const live = useSettled(build(root, fieldList, true));
+  // the live count leaves out a condition still without its value; it waits for the fields,
+  // which say what kind of value each condition takes
+  const live = useSettled({ ...build(root, fieldList, true), ready: fields.isSuccess });
   const body = { definition: live.definition };
   const count = useQuery({
     queryKey: [...SEGMENTS_KEY, "count", live.definition],
     queryFn: () => unwrap(api.POST("/api/segments/count", { body })),
     placeholderData: keepPreviousData,
-    enabled: fields.isSuccess,
+    enabled: live.ready,
     retry: false,
   });
   const preview = useQuery({
     queryKey: [...SEGMENTS_KEY, "preview", live.definition],
     queryFn: () => unwrap(api.POST("/api/segments/preview", { body, params: { query: { limit: 10 } } })),
     placeholderData: keepPreviousData,
-    enabled: fields.isSuccess && count.isSuccess,
+    enabled: live.ready && count.isSuccess,
     retry: false,
   });
   const save = useMutation({
