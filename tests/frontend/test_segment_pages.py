@@ -2,7 +2,8 @@
 of them, sees the count and the first people change as they edit and the API's message at the
 condition it names, saves it, lands on the people list of the segment, finds it listed with its
 count, opens it again to change it, and exports its people; in Dutch (no English word) and in
-English. A segment from a file is shown, not saved (Chromium; axe finds nothing)."""
+English. A segment from a file, or someone else's, is shown and not saved; every kind of value
+has its input (Chromium; axe finds nothing)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from achterban.districts import loaders
 from achterban.segments.tables import Segment
+from tests.conftest import make_user
 from tests.frontend.browser import (
     CHROMIUM_ARGS,
     api_client,
@@ -249,6 +251,9 @@ def test_a_segment_from_a_file_is_shown_but_not_saved(live_server, staff_user, f
         _wait_until_idle(seen)  # the live count settles: no request loop
         assert counts and set(counts) == {200}, counts  # each count of a tree the API accepts
         assert_accessible(page)
+    with api_client(live_server, staff_user.email, staff_user.password) as client:
+        refused = client.patch(f"/api/segments/{file_segment.id}", json={"name": "x"})
+        assert refused.status_code == 409, refused.text  # changed in its file, not here
 
 
 # what a user types or picks for each kind of value, and what the API then reads
@@ -318,3 +323,39 @@ def test_every_kind_of_value_has_a_labelled_input_the_count_accepts(live_server,
                     raise AssertionError(f"no count of {definition}") from None
                 assert answer.value.status == 200, (field["key"], op["key"], answer.value.text())
         assert_accessible(page)
+
+
+@pytest.fixture
+async def organiser(app):
+    return await make_user("organiser", name="Olga Organiser")
+
+
+@pytest.mark.browser
+def test_someone_elses_segment_is_shown_and_ones_own_is_edited(live_server, staff_user, organiser):
+    theirs, mine = (f"{who} {uuid.uuid4().hex[:6]}" for who in ("Van Bea", "Van Olga"))
+    tree = {"any": [{"field": "do_not_contact", "op": "yes", "value": None}]}
+    made = {}
+    for user, name in ((staff_user, theirs), (organiser, mine)):
+        with api_client(live_server, user.email, user.password) as client:
+            made[name] = client.post("/api/segments", json={"name": name, "shared": True,
+                                                            "definition": tree})  # fmt: skip
+            assert made[name].status_code == 201, made[name].text
+    with api_client(live_server, organiser.email, organiser.password) as client:
+        # what the page offers is what the API allows: someone else's segment is not theirs
+        refused = client.patch(f"/api/segments/{made[theirs].json()['id']}", json={"name": "x"})
+        assert refused.status_code == 403, refused.text
+    with chromium_page() as page:
+        sign_in(page, live_server, organiser.email, organiser.password)
+        page.get_by_role("navigation").get_by_role("link", name="Segments").click()
+        rows = page.get_by_role("row")
+        rows.filter(has_text=theirs).get_by_role("link", name=f"View {theirs}").click()
+        form = page.get_by_role("form", name=f"View the segment {theirs}")
+        expect(form).to_contain_text("Only its owner changes this segment")
+        expect(form.get_by_label("Segment name")).to_be_disabled()
+        expect(form.get_by_role("button", name="Save the segment")).to_have_count(0)
+        rows.filter(has_text=mine).get_by_role("link", name=f"Edit {mine}").click()
+        form = page.get_by_role("form", name=f"Edit the segment {mine}")
+        form.get_by_label("Segment name").fill(f"{mine} bis")
+        form.get_by_role("button", name="Save the segment").click()
+        expect(form).to_contain_text("The segment is saved.")
+        expect(rows.filter(has_text=f"{mine} bis")).to_have_count(1)
