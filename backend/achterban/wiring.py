@@ -10,6 +10,7 @@ connected. A hook left empty fails loudly rather than answering wrongly.
 from __future__ import annotations
 
 from achterban import personal
+from achterban.casework import conditions as casework_conditions  # noqa: F401 - registers
 from achterban.casework import rules as casework_rules
 from achterban.casework import service as casework
 from achterban.consent import conditions as consent_conditions  # noqa: F401 - registers

@@ -1,5 +1,6 @@
 """Consent conditions for segments (platform/conditions.py): consent for a purpose over a
-channel now — the latest statement granted, and the person not marked do-not-contact."""
+channel now — the latest statement granted (consent_now, kept in step with the history by
+consent/current.py), and the person not marked do-not-contact."""
 
 from __future__ import annotations
 
@@ -20,12 +21,10 @@ from achterban.platform.conditions import (
 )
 from achterban.platform.i18n import _
 
-# the latest statement per purpose and channel of the person is a grant
-LATEST_GRANTED = (
-    "person.id IN (SELECT e.person FROM consent_event e WHERE e.purpose = {} AND e.channel = {} "
-    "AND e.status = 'granted' AND NOT EXISTS (SELECT 1 FROM consent_event later "
-    "WHERE later.person = e.person AND later.purpose = e.purpose "
-    "AND later.channel = e.channel AND (later.at > e.at OR (later.at = e.at AND later.id > e.id))))"
+# the latest statement per purpose and channel is a grant (consent_now: kept in step)
+GRANTED_NOW = (
+    "person.id IN (SELECT person FROM consent_now WHERE purpose = {} AND channel = {} "
+    "AND status = 'granted')"
 )
 
 
@@ -36,7 +35,7 @@ def _split(value: str) -> tuple[str, str]:
 
 def _consent(op: str, value: Any, ctx: Context) -> Any:
     purpose, channel = _split(value)
-    granted = WhereRaw(LATEST_GRANTED, purpose, channel) & (
+    granted = WhereRaw(GRANTED_NOW, purpose, channel) & (
         Person.do_not_contact == False  # noqa: E712
     )
     return granted if op == "has" else negate(granted)

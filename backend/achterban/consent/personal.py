@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from achterban.consent import current
 from achterban.consent.tables import ConsentEvent
 from achterban.platform import db
 from achterban.platform.personal import Identity, PersonData, like, pattern
@@ -13,11 +14,13 @@ async def merge(merged_id: int, survivor_id: int) -> None:
     await ConsentEvent.update({ConsentEvent.person: survivor_id}).where(
         ConsentEvent.person == merged_id
     )
+    await current.refresh([merged_id, survivor_id])
 
 
 async def erase(who: Identity) -> None:
     # the history of consent identifies the person; the do-not-contact flag replaces it
     await ConsentEvent.delete().where(ConsentEvent.person.is_in(list(who.person_ids)))
+    await current.refresh(who.person_ids)
     # others' consent from a file named after the person keeps the statement, not the name
     for column, size in ((ConsentEvent.source_detail, 300), (ConsentEvent.wording, None)):
         name = column._meta.name
@@ -41,4 +44,7 @@ async def export(person_id: int) -> dict[str, Any]:
     return {"consent": [dict(r) for r in rows]}
 
 
-DATA = PersonData("consent", ("consent_event",), merge, erase, export)
+DATA = PersonData(
+    "consent", ("consent_event", "consent_now"), merge, erase, export,
+    notes={"consent_now": "the latest of the consent history, worked out from it"},
+)  # fmt: skip

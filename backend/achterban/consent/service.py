@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from achterban.audit import service as audit
+from achterban.consent import current as consent_now
 from achterban.consent import rules
 from achterban.consent.schemas import (
     ConsentEvent,
@@ -41,6 +42,7 @@ async def do_record_consent(actor: Actor, person_id: int, data: ConsentInput) ->
             actor_id=actor.user_id,
         )
         await row.save()
+        await consent_now.refresh([person_id])
         await audit.record(
             actor, "consent.record", "person", person_id,
             {"purpose": data.purpose, "channel": data.channel, "status": data.status},
@@ -161,6 +163,7 @@ async def do_set_preferences(token: str, data: PreferencesInput, ip: str | None)
         if data.do_not_contact is not None and data.do_not_contact != row["do_not_contact"]:
             await people.set_do_not_contact(person_id, data.do_not_contact)
             changed.append(f"do not contact: {data.do_not_contact}")
+        await consent_now.refresh([person_id])
         await audit.record(actor, "consent.link", "person", person_id, {"changes": changed})
     return await _page(await _person_for(token))
 
@@ -190,3 +193,4 @@ async def record_imported(
         for (p, purpose, channel), status in sorted(wanted.items())
         if latest.get((p, purpose, channel)) != status
     ])  # fmt: skip
+    await consent_now.refresh({k[0] for k in wanted})

@@ -18,3 +18,16 @@ class ConsentEvent(Table, tablename="consent_event"):
     source_detail = Varchar(length=300, default="")  # file name, form name
     wording = Text(default="")
     actor_id = Integer(null=True, default=None)
+
+
+class ConsentNow(Table, tablename="consent_now"):
+    """The latest statement per person, purpose and channel, kept in step with
+    ``consent_event`` in the same transaction (consent/current.py): what a segment's
+    consent condition reads instead of the history."""
+
+    id = Serial(primary_key=True)
+    person = ForeignKey(references=Person, on_delete=OnDelete.cascade, index=True)
+    purpose = Varchar(length=40)
+    channel = Varchar(length=10)
+    status = Varchar(length=10)
+    at = Timestamptz()

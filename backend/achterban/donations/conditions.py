@@ -1,80 +1,79 @@
 """Giving conditions for segments (platform/conditions.py): totals and counts in a year,
-the largest gift, an active mandate, LYBUNT and SYBUNT."""
+the largest gift, first and last gift, an active mandate, LYBUNT and SYBUNT. They read the
+summaries kept in step with the gifts (donations/summary.py: giving_summary, giving_year),
+never the gift history."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from achterban.donations.tables import Donation, Mandate
+from achterban.donations.tables import Mandate
 from achterban.people.tables import Person
 from achterban.platform.conditions import Context, Field, Operator, negate, register
 from achterban.platform.i18n import _
 
 
-def _year(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
-def _gave(start: date, end: date) -> Any:
-    return Person.id.is_in(
-        Donation.select(Donation.person).where(
-            (Donation.received_on >= start) & (Donation.received_on <= end)
-        )
-    )
-
-
-def _having(aggregate: str, op: str, cents: int, start: date | None, end: date | None) -> Any:
-    """People whose gifts (in the period) have SUM/COUNT/MAX of at least or at most a value:
-    one grouped subquery, with parameters."""
-    period = ""
-    args: list[Any] = []
-    if start is not None and end is not None:
-        period = "WHERE received_on >= {} AND received_on <= {}"
-        args += [start, end]
-    compare = ">=" if op.endswith("at_least") else "<="
+def _gave(first: int, last: int) -> Any:
+    """Gave in a year from ``first`` to ``last``."""
     return WhereRaw(
-        f"person.id IN (SELECT person FROM donation {period} GROUP BY person "
-        f"HAVING {aggregate} {compare} {{}})",
-        *args, cents,
+        "person.id IN (SELECT person FROM giving_year WHERE year >= {} AND year <= {})",
+        first, last,
     )  # fmt: skip
 
 
+def _compare(op: str) -> str:
+    return ">=" if op.endswith("at_least") else "<="
+
+
+def _year_total(op: str, cents: int, year: int) -> Any:
+    return WhereRaw(
+        f"person.id IN (SELECT person FROM giving_year WHERE year = {{}} "
+        f"AND total_cents {_compare(op)} {{}})",
+        year, cents,
+    )  # fmt: skip
+
+
+def _summary(column: str, op: str, value: Any) -> Any:
+    """A giver's summary column (fixed by the caller) compared with a value."""
+    return WhereRaw(
+        f"person.id IN (SELECT person FROM giving_summary WHERE {column} {_compare(op)} {{}})",
+        value,
+    )
+
+
 def _total_this_year(op: str, value: Any, ctx: Context) -> Any:
-    return _having("SUM(amount_cents)", op, value * 100, *_year(ctx.today.year))
+    return _year_total(op, value * 100, ctx.today.year)
 
 
 def _total_last_year(op: str, value: Any, ctx: Context) -> Any:
-    return _having("SUM(amount_cents)", op, value * 100, *_year(ctx.today.year - 1))
+    return _year_total(op, value * 100, ctx.today.year - 1)
 
 
 def _largest(op: str, value: Any, ctx: Context) -> Any:
-    return _having("MAX(amount_cents)", op, value * 100, None, None)
+    return _summary("largest_cents", op, value * 100)
 
 
 def _count(op: str, value: Any, ctx: Context) -> Any:
-    return _having("COUNT(*)", op, value, None, None)
+    return _summary("gift_count", op, value)
 
 
 def _gave_in(op: str, value: Any, ctx: Context) -> Any:
-    where = _gave(*_year(value))
+    where = _gave(value, value)
     return where if op == "in_year" else negate(where)
 
 
 def _lybunt(op: str, value: Any, ctx: Context) -> Any:
     """Gave last year, but not (yet) this year."""
     year = ctx.today.year
-    return _gave(*_year(year - 1)) & negate(_gave(*_year(year)))
+    return _gave(year - 1, year - 1) & negate(_gave(year, year))
 
 
 def _sybunt(op: str, value: Any, ctx: Context) -> Any:
     """Gave some year before last, but neither last year nor this year."""
     year = ctx.today.year
-    return _gave(date(1900, 1, 1), date(year - 2, 12, 31)) & negate(
-        _gave(date(year - 1, 1, 1), date(year, 12, 31))
-    )
+    return _gave(1, year - 2) & negate(_gave(year - 1, year))
 
 
 def _mandate(op: str, value: Any, ctx: Context) -> Any:
@@ -83,12 +82,12 @@ def _mandate(op: str, value: Any, ctx: Context) -> Any:
 
 
 def _first_last(which: str) -> Any:
+    column = "first_on" if which == "first" else "last_on"
+
     def compile(op: str, value: Any, ctx: Context) -> Any:
-        aggregate = "MIN(received_on)" if which == "first" else "MAX(received_on)"
         compare = "<" if op == "before" else ">="
         return WhereRaw(
-            f"person.id IN (SELECT person FROM donation GROUP BY person "
-            f"HAVING {aggregate} {compare} {{}})",
+            f"person.id IN (SELECT person FROM giving_summary WHERE {column} {compare} {{}})",
             value,
         )
 

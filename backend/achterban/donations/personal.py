@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from achterban.donations import summary
 from achterban.donations.tables import Donation, Mandate
 from achterban.platform.personal import Identity, PersonData
 
@@ -11,6 +12,7 @@ from achterban.platform.personal import Identity, PersonData
 async def merge(merged_id: int, survivor_id: int) -> None:
     for table in (Donation, Mandate):
         await table.update({table.person: survivor_id}).where(table.person == merged_id)
+    await summary.refresh([merged_id, survivor_id])
 
 
 async def erase(who: Identity) -> None:
@@ -33,7 +35,10 @@ async def export(person_id: int) -> dict[str, Any]:
 
 
 DATA = PersonData(
-    "donations", ("donation", "sepa_mandate"), merge, erase, export,
+    "donations", ("donation", "sepa_mandate", "giving_summary", "giving_year"), merge, erase,
+    export,
     notes={"donation": "kept for the books, the campaign text without the person's values",
-           "sepa_mandate": "kept for the books without the IBAN"},
+           "sepa_mandate": "kept for the books without the IBAN",
+           "giving_summary": "sums of the gifts kept for the books, worked out from them",
+           "giving_year": "sums of the gifts kept for the books, worked out from them"},
 )  # fmt: skip

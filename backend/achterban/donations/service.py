@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from achterban.audit import service as audit
-from achterban.donations import rules
+from achterban.donations import rules, summary
 from achterban.donations.schemas import Collection, Donation, GiftCreate, Mandate, MandateCreate
 from achterban.donations.tables import Donation as DonationRow
+from achterban.donations.tables import GivingSummary
 from achterban.donations.tables import Mandate as MandateRow
 from achterban.people.service import read_row, visible_row
 from achterban.platform import db
@@ -20,8 +21,8 @@ from achterban.platform.i18n import _
 
 def donor_where(person_id: Any, today: date) -> Any:
     """The clause "has given, or has a mandate that is not cancelled" on a column of person
-    ids: people's role "donor" (handed down in wiring.py)."""
-    return person_id.is_in(DonationRow.select(DonationRow.person)) | person_id.is_in(
+    ids: people's role "donor" (handed down in wiring.py); a giver is one with a summary."""
+    return person_id.is_in(GivingSummary.select(GivingSummary.person)) | person_id.is_in(
         MandateRow.select(MandateRow.person).where(MandateRow.status != "cancelled")
     )
 
@@ -62,6 +63,7 @@ async def do_add_gift(actor: Actor, person_id: int, data: GiftCreate) -> Donatio
             campaign=data.campaign.strip(), created_at=datetime.now(UTC),
         )  # fmt: skip
         await row.save()
+        await summary.refresh([person_id])
         await audit.record(actor, "donation.create", "person", person_id, {"donation": row.id})
     return _donation(row.to_dict())
 
@@ -119,6 +121,7 @@ async def do_collect(actor: Actor, mandate_id: int, data: Collection) -> Donatio
             kind="recurring", mandate=mandate_id, created_at=datetime.now(UTC),
         )  # fmt: skip
         await row.save()
+        await summary.refresh([mandate["person"]])
         await MandateRow.update({MandateRow.status: "active", MandateRow.failures: 0}).where(
             MandateRow.id == mandate_id
         )

@@ -1,4 +1,4 @@
-from piccolo.columns import Date, ForeignKey, Integer, Serial, Timestamptz, Varchar
+from piccolo.columns import BigInt, Date, ForeignKey, Integer, Serial, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
@@ -33,3 +33,26 @@ class Donation(Table, tablename="donation"):
     mandate = ForeignKey(references=Mandate, null=True, default=None, on_delete=OnDelete.set_null)
     campaign = Varchar(length=100, default="")
     created_at = Timestamptz()
+
+
+class GivingSummary(Table, tablename="giving_summary"):
+    """A giver's gifts at a glance, kept in step with ``donation`` in the same transaction
+    (donations/summary.py): what segment conditions read instead of the gift history."""
+
+    id = Serial(primary_key=True)
+    person = ForeignKey(references=Person, on_delete=OnDelete.cascade, unique=True)
+    first_on = Date()
+    last_on = Date()
+    gift_count = Integer()
+    largest_cents = BigInt()
+    total_cents = BigInt()
+
+
+class GivingYear(Table, tablename="giving_year"):
+    """A giver's gifts in one calendar year (totals, LYBUNT and SYBUNT read these)."""
+
+    id = Serial(primary_key=True)
+    person = ForeignKey(references=Person, on_delete=OnDelete.cascade, index=True)
+    year = Integer()
+    total_cents = BigInt()
+    gift_count = Integer()

@@ -1,13 +1,18 @@
-"""The person's own fields as segment conditions (platform/conditions.py), and the contact
-gap: the last contact (``person.last_contact_at``, kept in step with each contact moment)."""
+"""The person's own fields as segment conditions (platform/conditions.py), and contact: the
+contact gap reads the last value-adding touch (``person.last_touch_at``) and the last
+contact (``person.last_contact_at``), both kept in step with each contact moment; contact
+by channel or kind in a period reads the contact moments themselves (by their time index)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, get_args
+
+from piccolo.columns.combination import WhereRaw
 
 from achterban.people import roles
-from achterban.people.tables import Person, PersonTag
+from achterban.people.schemas import Channel
+from achterban.people.tables import Interaction, Person, PersonTag
 from achterban.platform.conditions import (
     FALSE,
     Choice,
@@ -131,10 +136,13 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def _last_touch(op: str, value: Any, ctx: Context) -> Any:
-    """The contact gap: the last contact moment, within or not within N days, or before or
+def _moment(column: Any) -> Any:
+    """A last moment (contact, value-adding touch) within or not within N days, or before or
     after a date (someone never contacted counts as not within any period)."""
-    column = Person.last_contact_at
+    return lambda op, value, ctx: _last(column, op, value, ctx)
+
+
+def _last(column: Any, op: str, value: Any, ctx: Context) -> Any:
     if op == "within_days":
         return column >= _midnight(ctx.today - timedelta(days=value))
     if op == "not_within_days":
@@ -142,6 +150,42 @@ def _last_touch(op: str, value: Any, ctx: Context) -> Any:
     if op == "before":
         return column.is_null() | (column < _midnight(value))
     return column >= _midnight(value)
+
+
+def _contact_by(column: str) -> Any:
+    """A contact moment by a channel (or of a kind) in the last N days; an import's notes
+    are not contact moments."""
+
+    def compile(op: str, value: Any, ctx: Context) -> Any:
+        since = _midnight(ctx.today - timedelta(days=value["days"]))
+        where = WhereRaw(
+            f"person.id IN (SELECT person FROM interaction WHERE {column} = {{}} "
+            "AND at >= {} AND kind <> 'import_note')",
+            value["choice"], since,
+        )  # fmt: skip
+        return where if op == "within" else negate(where)
+
+    return compile
+
+
+CHANNEL_LABELS = {
+    "email": _("E-mail"), "phone": _("Phone"), "post": _("Post"), "sms": _("Text message"),
+    "visit": _("Visit"), "event": _("Event"), "web": _("Web"), "social": _("Social media"),
+}  # fmt: skip
+CHANNELS = get_args(Channel)
+
+
+async def _channels() -> list[Choice]:
+    return [Choice(c, CHANNEL_LABELS[c]) for c in CHANNELS]
+
+
+async def _kinds() -> list[Choice]:
+    rows = await (
+        Interaction.select(Interaction.kind).distinct()
+        .where((Interaction.kind != "") & (Interaction.kind != "import_note"))
+        .order_by(Interaction.kind).limit(200)
+    )  # fmt: skip
+    return [Choice(r["kind"], r["kind"], translate=False) for r in rows]
 
 
 async def _languages() -> list[Choice]:
@@ -165,6 +209,8 @@ async def _tags() -> list[Choice]:
 
 
 TEXT_OPS = (IS, IN, NOT_IN, SET, UNSET)
+PERIOD = (Operator("within", _("in the last … days"), "choice_days"),
+          Operator("not_within", _("not in the last … days"), "choice_days"))  # fmt: skip
 register(
     Field("language", _("Language"), "person", (IS_CHOICE, IN), _text(Person.language),
           choices=_languages, check=one_of(["nl", "en"])),
@@ -187,6 +233,12 @@ register(
     Field("address_status", _("Address status"), "person", (IS_CHOICE, IN),
           _text(Person.address_status), choices=_address_statuses,
           check=one_of(["ok", "review", "none"])),
+    Field("last_touch", _("Last value-adding touch"), "contact",
+          (WITHIN, NOT_WITHIN, BEFORE, AFTER), _moment(Person.last_touch_at)),
     Field("last_contact", _("Last contact"), "contact",
-          (WITHIN, NOT_WITHIN, BEFORE, AFTER), _last_touch),
+          (WITHIN, NOT_WITHIN, BEFORE, AFTER), _moment(Person.last_contact_at)),
+    Field("contact_channel", _("Contact by channel"), "contact", PERIOD,
+          _contact_by("channel"), choices=_channels, check=one_of(CHANNELS)),
+    Field("contact_kind", _("Contact of a kind"), "contact", PERIOD, _contact_by("kind"),
+          choices=_kinds),
 )  # fmt: skip

@@ -228,10 +228,9 @@ async def merge(merged_id: int, survivor_id: int) -> None:
     for flag in ("voted_for_us", "is_volunteer", "is_ambassador", "do_not_contact",
                  "matches_erased"):  # fmt: skip
         values[getattr(Person, flag)] = bool(survivor[flag] or merged[flag])
-    if merged["last_contact_at"] and (
-        not survivor["last_contact_at"] or merged["last_contact_at"] > survivor["last_contact_at"]
-    ):
-        values[Person.last_contact_at] = merged["last_contact_at"]
+    for moment in ("last_contact_at", "last_touch_at"):
+        if merged[moment] and (not survivor[moment] or merged[moment] > survivor[moment]):
+            values[getattr(Person, moment)] = merged[moment]
     values[Person.updated_at] = datetime.now(UTC)
     await Person.update(values).where(Person.id == survivor_id)
     await Person.update(

@@ -499,6 +499,11 @@ async def do_add_interaction(actor: Actor, person_id: int, data: InteractionCrea
             (PersonRow.id == person_id)
             & (PersonRow.last_contact_at.is_null() | (PersonRow.last_contact_at < at))
         )
+        if data.value_adding:
+            await PersonRow.update({PersonRow.last_touch_at: at}).where(
+                (PersonRow.id == person_id)
+                & (PersonRow.last_touch_at.is_null() | (PersonRow.last_touch_at < at))
+            )
         await audit.record(
             actor, "interaction.create", "person", person_id, {"channel": data.channel}
         )

@@ -62,6 +62,8 @@ class Person(Table, tablename="person"):
     )
     do_not_contact = Boolean(default=False)
     last_contact_at = Timestamptz(null=True, default=None, index=True)
+    # the last value-adding touch (the contact gap), kept in step with ``interaction``
+    last_touch_at = Timestamptz(null=True, default=None, index=True)
     merged_into = Integer(null=True, default=None)
     erased_at = Timestamptz(null=True, default=None)
     # their e-mail address or phone number is one of an erased person: staff see it

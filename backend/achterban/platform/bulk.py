@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -265,3 +265,21 @@ async def select_tuples(
             *[v for item in chunk for v in item],
         )
     return rows
+
+
+async def execute_for(statements: Sequence[str], ids: Iterable[int]) -> None:
+    """Run fixed statements (written by the caller, never user input) for a set of ids:
+    ``{ids}`` in each stands for "is one of them" — an array parameter on PostgreSQL, IN
+    lists of at most 500 on SQLite."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    if db.is_postgres():
+        for sql in statements:
+            await db.pg_execute(sql.replace("{ids}", "= ANY($1::integer[])"), wanted)
+        return
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = f"IN ({', '.join('{}' for _ in chunk)})"
+        for sql in statements:
+            await db.raw(sql.replace("{ids}", marks), *chunk)

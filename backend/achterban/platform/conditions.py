@@ -24,7 +24,9 @@ MAX_DEPTH = 8
 MAX_LEAVES = 200
 
 # what kind of value an operator takes: the SPA shows the matching input
-VALUE_KINDS = ("none", "text", "choice", "choices", "number", "days", "date", "year", "segment")
+# (choice_days: {"choice": one of the field's choices, "days": N}, "by e-mail in 90 days")
+VALUE_KINDS = ("none", "text", "choice", "choices", "number", "days", "date", "year", "segment",
+               "choice_days")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,12 @@ class Operator:
     value: str  # one of VALUE_KINDS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Choice:
     value: str
     label: str  # a msgid, or a name as it is (``translate=False``)
     translate: bool = True
+    labels: dict[str, str] | None = None  # the label per language, where data names it
 
 
 @dataclass
@@ -66,6 +69,8 @@ class Field:
     allowed: Callable[[Actor], bool] = lambda actor: True
     # a value outside a fixed set: the reason, else None
     check: Callable[[Any], str | None] = lambda value: None
+    # may a segment using it be shared with the organisation (casework: never)
+    shareable: bool = True
 
 
 FIELDS: dict[str, Field] = {}
@@ -104,6 +109,11 @@ def _coerce(kind: str, value: Any) -> Any:
         if not low <= value <= high:
             raise ValueError(f"a number from {low} to {high}")
         return value
+    if kind == "choice_days":
+        if not isinstance(value, dict) or set(value) != {"choice", "days"}:
+            raise ValueError('{"choice": …, "days": …}')
+        return {"choice": _coerce("choice", value["choice"]),
+                "days": _coerce("days", value["days"])}  # fmt: skip
     if kind == "date":
         try:
             return date.fromisoformat(value) if isinstance(value, str) else _bad()
@@ -192,7 +202,10 @@ def _leaf(node: Any, path: str, errors: list[tuple[str, str]], actor: Actor | No
     except ValueError as exc:
         errors.append((f"{path}.value", f"{found.key} {operator.key} takes {exc}"))
         return None
-    for one in value if isinstance(value, list) else [value]:
+    checked = value if isinstance(value, list) else [value]
+    if isinstance(value, dict):
+        checked = [value["choice"]]
+    for one in checked:
         reason = found.check(one) if one is not None else None
         if reason:
             errors.append((f"{path}.value", f"{found.key}: {reason}"))
@@ -204,6 +217,14 @@ def one_of(values: Sequence[str]) -> Callable[[Any], str | None]:
     """A ``check``: the value must be one of ``values``."""
     allowed = set(values)
     return lambda value: None if value in allowed else f"{value!r} is not one of {sorted(allowed)}"
+
+
+def fields_used(group: Group) -> set[str]:
+    """The keys of every field a tree uses."""
+    found: set[str] = set()
+    for item in group.items:
+        found |= fields_used(item) if isinstance(item, Group) else {item.field.key}
+    return found
 
 
 def segments_named(group: Group) -> set[int]:

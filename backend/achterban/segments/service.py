@@ -52,8 +52,7 @@ async def fields(actor: Actor, language: str) -> list[FieldOut]:
         choices = None
         if item.choices is not None:
             choices = [
-                ChoiceOut(value=c.value,
-                          label=translate(c.label, language) if c.translate else c.label)
+                ChoiceOut(value=c.value, label=_choice_label(c, language))
                 for c in await item.choices()
             ]  # fmt: skip
         result.append(FieldOut(
@@ -63,6 +62,12 @@ async def fields(actor: Actor, language: str) -> list[FieldOut]:
             choices=choices,
         ))  # fmt: skip
     return result
+
+
+def _choice_label(choice: engine.Choice, language: str) -> str:
+    if choice.labels:
+        return choice.labels.get(language) or choice.value
+    return translate(choice.label, language) if choice.translate else choice.label
 
 
 def _tree_problem(exc: engine.TreeError) -> Problem:
@@ -80,8 +85,28 @@ def check(definition: Any, actor: Actor) -> engine.Group:
         raise _tree_problem(exc) from exc
 
 
+def _office_only(definition: Any) -> bool:
+    """Does a tree use a field that is never shared (casework: the office's own)?"""
+    try:
+        group = engine.parse(definition)
+    except engine.TreeError:
+        return False
+    return any(not engine.FIELDS[key].shareable for key in engine.fields_used(group))
+
+
 def _may_use(actor: Actor, row: dict[str, Any]) -> bool:
-    return bool(row["shared"]) or row["owner_id"] == actor.user_id or actor.has("*")
+    if row["owner_id"] == actor.user_id:
+        return True
+    if row["definition"] and _office_only(row["definition"]):
+        return False  # an office's segment on its casework is its owner's alone
+    return bool(row["shared"]) or actor.has("*")
+
+
+def _not_shared(shared: bool, definition: Any) -> None:
+    if shared and _office_only(definition):
+        raise Problem(400, _("A segment on an office's casework stays with its owner: it "
+                             "cannot be shared."), kind="validation",
+                      errors=[{"key": "shared", "message": "casework"}])  # fmt: skip
 
 
 async def _referenced(
@@ -223,6 +248,7 @@ def _name(name: str) -> str:
 
 async def create(actor: Actor, data: SegmentCreate) -> SegmentOut:
     await where(actor, data.definition)  # checked (and its references) before it is saved
+    _not_shared(data.shared, data.definition)
     stamp = _now()
     async with db.transaction():
         row = Segment(
@@ -253,6 +279,9 @@ async def update(actor: Actor, segment_id: int, data: SegmentUpdate) -> SegmentO
             if row["frozen_at"] is not None:
                 raise Problem(409, _("A frozen snapshot keeps its people."), kind="conflict")
             await where(actor, changes["definition"], own_id=segment_id)
+        _not_shared(
+            changes.get("shared", row["shared"]), changes.get("definition", row["definition"])
+        )
         if "name" in changes:
             changes["name"] = _name(changes["name"])
         values: dict[Any, Any] = {getattr(Segment, k): v for k, v in changes.items()}

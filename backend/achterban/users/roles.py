@@ -23,7 +23,7 @@ ROLES: dict[str, frozenset[str]] = {
     ),
     "representative": frozenset(
         {"cases.read", "cases.write", "cases.triage", "people.read", "tasks.read", "tasks.write",
-         "metrics.read"}
+         "metrics.read", "segments.manage"}
     ),
     "caseworker": frozenset({"cases.read", "cases.write", "tasks.read", "tasks.write"}),
     "volunteer": frozenset({"tasks.read"}),
