@@ -359,3 +359,40 @@ def test_someone_elses_segment_is_shown_and_ones_own_is_edited(live_server, staf
         form.get_by_role("button", name="Save the segment").click()
         expect(form).to_contain_text("The segment is saved.")
         expect(rows.filter(has_text=f"{mine} bis")).to_have_count(1)
+
+
+@pytest.mark.browser
+def test_contact_by_a_channel_in_a_period_is_picked_and_counted_in_dutch(live_server, staff_user):
+    tag = f"seg{uuid.uuid4().hex[:6]}"
+    with api_client(live_server, staff_user.email, staff_user.password) as client:
+        for first, channel in (("Els", "email"), ("Fenna", "phone"), ("Gijs", None)):
+            made = client.post("/api/people", json={
+                "first_name": first, "last_name": f"Kanaal{tag}", "tags": [tag],
+            })  # fmt: skip
+            assert made.status_code == 201, made.text
+            if channel:
+                contact = client.post(f"/api/people/{made.json()['id']}/interactions", json={
+                    "channel": channel, "direction": "out", "subject": "Bedankt",
+                })  # fmt: skip
+                assert contact.status_code == 201, contact.text
+    with chromium_page("nl-NL") as page:
+        _sign_in_nl(page, live_server, staff_user.email, staff_user.password)
+        page.get_by_role("navigation").get_by_role("link", name="Segmenten").click()
+        form = page.get_by_role("form", name="Nieuw segment")
+        form.get_by_label("Voorwaarde 1: gegeven").select_option(label="Label")
+        form.get_by_label("Voorwaarde 1: waarde").select_option(tag)
+        count = form.get_by_role("status")
+        expect(count).to_have_text("3 mensen")
+        form.get_by_role("button", name="Voorwaarde toevoegen", exact=True).click()
+        form.get_by_label("Voorwaarde 2: gegeven").select_option(label="Contact via kanaal")
+        form.get_by_label("Voorwaarde 2: waarde").select_option(label="E-mail")
+        form.get_by_label("Voorwaarde 2: aantal dagen").fill("90")
+        expect(count).to_have_text("1 persoon")  # Els: Fenna was phoned, Gijs not contacted
+        form.get_by_label("Voorwaarde 2: vergelijking").select_option(
+            label="niet in de laatste … dagen"
+        )
+        form.get_by_label("Voorwaarde 2: waarde").select_option(label="E-mail")
+        form.get_by_label("Voorwaarde 2: aantal dagen").fill("90")
+        expect(count).to_have_text("2 mensen")
+        _dutch_only(page)
+        assert_accessible(page)
