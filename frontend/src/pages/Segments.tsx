@@ -12,7 +12,8 @@ import type { components } from "../api/schema";
 import { Field } from "../components/Field";
 import { ErrorMessage, QueryStatus } from "../components/QueryStatus";
 import { counted, useFormat } from "../format";
-import { useT, useLanguage, type T } from "../i18n";
+import { useT, useLanguage, type MessageKey, type T } from "../i18n";
+import { segments as segmentMessages } from "../messages/segments";
 import { useSession } from "../session";
 import {
   build,
@@ -406,7 +407,7 @@ function LeafEditor({ leaf, n, builder }: { leaf: LeafNode; n: string; builder: 
         {/* a saved field this reader may not use (or no longer exists) still shows */}
         {leaf.field && !field && <option value={leaf.field}>{leaf.field}</option>}
         {groups.map((g) => (
-          <optgroup key={g} label={t(`conditionGroup_${g}` as never)}>
+          <optgroup key={g} label={groupLabel(t, g)}>
             {fields
               .filter((f) => f.group === g)
               .map((f) => (
@@ -440,6 +441,12 @@ function LeafEditor({ leaf, n, builder }: { leaf: LeafNode; n: string; builder: 
       ))}
     </>
   );
+}
+
+// a group of fields the SPA has no words for yet shows by its name rather than failing
+function groupLabel(t: T, group: string): string {
+  const key = `conditionGroup_${group}`;
+  return key in segmentMessages.nl ? t(key as MessageKey) : group;
 }
 
 function asText(value: Draft): string {
