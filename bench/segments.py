@@ -323,7 +323,10 @@ async def main() -> None:
     wiring.connect()
     await migrate()
     today = date.today()
-    bare = await asyncpg.connect(url)
+    # the same settings as the app's pool (platform/db.py)
+    bare = await asyncpg.connect(
+        url, server_settings={"jit": "off", "plan_cache_mode": "force_custom_plan"}
+    )
     started = time.perf_counter()
     await seed(bare, args.people, today)
     print(f"seeded/checked {args.people} people in {time.perf_counter() - started:.1f}s")

@@ -32,10 +32,12 @@ async def forwards():
             "ON consent_now (purpose, channel, status, person)",
             "CREATE UNIQUE INDEX IF NOT EXISTS giving_year_key ON giving_year (person, year)",
             "CREATE INDEX IF NOT EXISTS giving_year_year ON giving_year (year, person)",
-            # contact by channel or kind in a period: the recent moments, not every one
+            # contact by channel or kind in a period: the recent moments, from the index
+            # alone (an import's notes are no contact moments)
             "CREATE INDEX IF NOT EXISTS interaction_channel_at "
-            "ON interaction (channel, at, person)",
-            "CREATE INDEX IF NOT EXISTS interaction_kind_at ON interaction (kind, at, person)",
+            "ON interaction (channel, at, person) WHERE kind <> 'import_note'",
+            "CREATE INDEX IF NOT EXISTS interaction_kind_at "
+            "ON interaction (kind, at, person) WHERE kind <> 'import_note'",
             "INSERT INTO consent_now (person, purpose, channel, status, at) "
             "SELECT person, purpose, channel, status, at FROM (SELECT person, purpose, "
             "channel, status, at, ROW_NUMBER() OVER (PARTITION BY person, purpose, channel "

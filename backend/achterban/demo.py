@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from achterban.platform.auth import SYSTEM
 from achterban.settings import get_settings
@@ -125,30 +124,6 @@ async def seed_segments() -> list[str]:
     ))  # fmt: skip
     snapshot = await segments.freeze(actor, groningen.id)
     lines = [f"Segments: 3 saved by the organiser, and a snapshot of {snapshot.size} people."]
-    return lines + await _office_segment(segments, SegmentCreate)
+    from achterban.demo_casework import seed_office_segment
 
-
-async def _office_segment(segments: Any, create: Any) -> list[str]:
-    """A representative's own segment on their office's casework (never shared)."""
-    from achterban.casework.tables import Case
-
-    case = await Case.select(Case.office).where(
-        Case.office.is_not_null() & Case.status.not_in(["resolved", "closed"])
-        & Case.person.is_not_null()
-    ).order_by(Case.id).first()  # fmt: skip
-    if case is None:
-        return []
-    user = (
-        await StaffUser.objects()
-        .where((StaffUser.role == "representative") & (StaffUser.office_id == case["office"]))
-        .first()
-    )
-    if user is None:
-        return []
-    actor = users.actor_for(user, ip=None, via="demo")
-    await segments.create(actor, create(
-        name="Inwoners met een open casus", shared=False,
-        description="Inwoners van wie het kantoor nu een casus behandelt",
-        definition={"all": [{"field": "open_case", "op": "yes", "value": None}]},
-    ))  # fmt: skip
-    return [f"Segments: {user.email} keeps one on the open cases of their office."]
+    return lines + await seed_office_segment()

@@ -263,3 +263,30 @@ async def seed_handover() -> list[str]:
         f"{old_name}: {rep.name}'s term ended; case {case.reference} and the staff "
         f"({', '.join(logins)}) wait for a decision (Offices → {old_name} → Handover)."
     ]
+
+
+async def seed_office_segment() -> list[str]:
+    """A representative's own segment on their office's casework (never shared)."""
+    from achterban.segments import service as segments
+    from achterban.segments.schemas import SegmentCreate
+
+    case = await Case.select(Case.office).where(
+        Case.office.is_not_null() & Case.status.not_in(["resolved", "closed"])
+        & Case.person.is_not_null()
+    ).order_by(Case.id).first()  # fmt: skip
+    if case is None:
+        return []
+    user = (
+        await StaffUser.objects()
+        .where((StaffUser.role == "representative") & (StaffUser.office_id == case["office"]))
+        .first()
+    )
+    if user is None:
+        return []
+    actor = users.actor_for(user, ip=None, via="demo")
+    await segments.create(actor, SegmentCreate(
+        name="Inwoners met een open casus", shared=False,
+        description="Inwoners van wie het kantoor nu een casus behandelt",
+        definition={"all": [{"field": "open_case", "op": "yes", "value": None}]},
+    ))  # fmt: skip
+    return [f"Segments: {user.email} keeps one on the open cases of their office."]

@@ -185,6 +185,24 @@ async def test_the_contact_gap_counts_value_adding_touches_and_contact_by_channe
         response = await admin_client.post("/api/segments/count", json={"definition": tree})
         assert response.status_code == 400, response.text
         assert [e["key"] for e in response.json()["errors"]] == [path]
+    # the reader's language: what is wrong, in Dutch, at its place and in the detail
+    tree = {"all": [{"field": "contact_channel", "op": "within",
+                     "value": {"choice": "email", "days": 99999}}]}  # fmt: skip
+    response = await admin_client.post(
+        "/api/segments/count", json={"definition": tree}, headers={"Accept-Language": "nl"}
+    )
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["errors"] == [
+        {
+            "key": "definition.all[0].value",
+            "message": "deze voorwaarde vraagt een getal van 0 tot 36500",
+        }
+    ]
+    assert body["detail"] == (
+        "De voorwaarden kloppen niet: definition.all[0].value: deze "
+        "voorwaarde vraagt een getal van 0 tot 36500"
+    )
 
 
 @pytest.fixture(scope="module")

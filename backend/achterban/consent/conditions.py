@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
-
 from achterban.consent import rules
 from achterban.people.tables import Person
 from achterban.platform.conditions import (
@@ -15,6 +13,7 @@ from achterban.platform.conditions import (
     Context,
     Field,
     Operator,
+    Semi,
     negate,
     one_of,
     register,
@@ -22,10 +21,7 @@ from achterban.platform.conditions import (
 from achterban.platform.i18n import _
 
 # the latest statement per purpose and channel is a grant (consent_now: kept in step)
-GRANTED_NOW = (
-    "person.id IN (SELECT person FROM consent_now WHERE purpose = {} AND channel = {} "
-    "AND status = 'granted')"
-)
+GRANTED_NOW = "purpose = {} AND channel = {} AND status = 'granted'"
 
 
 def _split(value: str) -> tuple[str, str]:
@@ -35,7 +31,7 @@ def _split(value: str) -> tuple[str, str]:
 
 def _consent(op: str, value: Any, ctx: Context) -> Any:
     purpose, channel = _split(value)
-    granted = WhereRaw(GRANTED_NOW, purpose, channel) & (
+    granted = Semi("consent_now", GRANTED_NOW, purpose, channel) & (
         Person.do_not_contact == False  # noqa: E712
     )
     return granted if op == "has" else negate(granted)

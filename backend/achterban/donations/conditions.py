@@ -7,20 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
-
 from achterban.donations.tables import Mandate
-from achterban.people.tables import Person
-from achterban.platform.conditions import Context, Field, Operator, negate, register
+from achterban.platform.conditions import Context, Field, Operator, Semi, negate, register
 from achterban.platform.i18n import _
 
 
 def _gave(first: int, last: int) -> Any:
     """Gave in a year from ``first`` to ``last``."""
-    return WhereRaw(
-        "person.id IN (SELECT person FROM giving_year WHERE year >= {} AND year <= {})",
-        first, last,
-    )  # fmt: skip
+    if first == last:
+        return Semi("giving_year", "year = {}", first)
+    return Semi("giving_year", "year >= {} AND year <= {}", first, last)
 
 
 def _compare(op: str) -> str:
@@ -28,19 +24,12 @@ def _compare(op: str) -> str:
 
 
 def _year_total(op: str, cents: int, year: int) -> Any:
-    return WhereRaw(
-        f"person.id IN (SELECT person FROM giving_year WHERE year = {{}} "
-        f"AND total_cents {_compare(op)} {{}})",
-        year, cents,
-    )  # fmt: skip
+    return Semi("giving_year", f"year = {{}} AND total_cents {_compare(op)} {{}}", year, cents)
 
 
 def _summary(column: str, op: str, value: Any) -> Any:
     """A giver's summary column (fixed by the caller) compared with a value."""
-    return WhereRaw(
-        f"person.id IN (SELECT person FROM giving_summary WHERE {column} {_compare(op)} {{}})",
-        value,
-    )
+    return Semi("giving_summary", f"{column} {_compare(op)} {{}}", value)
 
 
 def _total_this_year(op: str, value: Any, ctx: Context) -> Any:
@@ -77,7 +66,7 @@ def _sybunt(op: str, value: Any, ctx: Context) -> Any:
 
 
 def _mandate(op: str, value: Any, ctx: Context) -> Any:
-    where = Person.id.is_in(Mandate.select(Mandate.person).where(Mandate.status == "active"))
+    where = Semi("sepa_mandate", Mandate.status == "active")
     return where if op == "yes" else negate(where)
 
 
@@ -86,10 +75,7 @@ def _first_last(which: str) -> Any:
 
     def compile(op: str, value: Any, ctx: Context) -> Any:
         compare = "<" if op == "before" else ">="
-        return WhereRaw(
-            f"person.id IN (SELECT person FROM giving_summary WHERE {column} {compare} {{}})",
-            value,
-        )
+        return Semi("giving_summary", f"{column} {compare} {{}}", value)
 
     return compile
 

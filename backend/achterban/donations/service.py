@@ -10,11 +10,11 @@ from achterban.audit import service as audit
 from achterban.donations import rules, summary
 from achterban.donations.schemas import Collection, Donation, GiftCreate, Mandate, MandateCreate
 from achterban.donations.tables import Donation as DonationRow
-from achterban.donations.tables import GivingSummary
 from achterban.donations.tables import Mandate as MandateRow
 from achterban.people.service import read_row, visible_row
 from achterban.platform import db
 from achterban.platform.auth import Actor
+from achterban.platform.conditions import Semi
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
 
@@ -22,8 +22,8 @@ from achterban.platform.i18n import _
 def donor_where(person_id: Any, today: date) -> Any:
     """The clause "has given, or has a mandate that is not cancelled" on a column of person
     ids: people's role "donor" (handed down in wiring.py); a giver is one with a summary."""
-    return person_id.is_in(GivingSummary.select(GivingSummary.person)) | person_id.is_in(
-        MandateRow.select(MandateRow.person).where(MandateRow.status != "cancelled")
+    return Semi("giving_summary", outer=person_id) | Semi(
+        "sepa_mandate", MandateRow.status != "cancelled", outer=person_id
     )
 
 

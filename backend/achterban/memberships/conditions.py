@@ -10,7 +10,15 @@ from achterban.memberships.service import current_where, member_where
 from achterban.memberships.tables import Branch
 from achterban.memberships.tables import Membership as Row
 from achterban.people.tables import Person
-from achterban.platform.conditions import Choice, Context, Field, Operator, negate, register
+from achterban.platform.conditions import (
+    Choice,
+    Context,
+    Field,
+    Operator,
+    Semi,
+    negate,
+    register,
+)
 from achterban.platform.i18n import _
 
 YES = Operator("yes", _("yes"), "none")
@@ -18,7 +26,7 @@ NO = Operator("no", _("no"), "none")
 
 
 def _current(op: str, value: Any, ctx: Context) -> Any:
-    where = Person.id.is_in(Row.select(Row.person).where(current_where(ctx.today)))
+    where = Semi("membership", current_where(ctx.today))
     return where if op == "yes" else negate(where)
 
 
@@ -32,20 +40,16 @@ def _lapsed(op: str, value: Any, ctx: Context) -> Any:
         | (Row.cancelled_on.is_not_null() & (Row.cancelled_on >= start)
            & (Row.cancelled_on <= ctx.today))
     )  # fmt: skip
-    return Person.id.is_in(Row.select(Row.person).where(ended)) & negate(
-        Person.id.is_in(Row.select(Row.person).where(current_where(ctx.today)))
-    )
+    return Semi("membership", ended) & negate(Semi("membership", current_where(ctx.today)))
 
 
 def _since(op: str, value: Any, ctx: Context) -> Any:
     when = (Row.since < value) if op == "before" else (Row.since >= value)
-    return Person.id.is_in(Row.select(Row.person).where(current_where(ctx.today) & when))
+    return Semi("membership", current_where(ctx.today) & when)
 
 
 def _plan(op: str, value: Any, ctx: Context) -> Any:
-    return Person.id.is_in(
-        Row.select(Row.person).where(current_where(ctx.today) & (Row.plan == value))
-    )
+    return Semi("membership", current_where(ctx.today) & (Row.plan == value))
 
 
 def _branch(op: str, value: Any, ctx: Context) -> Any:

@@ -19,6 +19,7 @@ from achterban.memberships.tables import Membership as Row
 from achterban.people.service import read_row, visible_row
 from achterban.platform import db
 from achterban.platform.auth import Actor
+from achterban.platform.conditions import Semi
 from achterban.platform.errors import Problem
 from achterban.platform.i18n import _
 
@@ -62,7 +63,7 @@ def member_where(person_id: Any, today: date, branch: str | int | None = None) -
         where = (Row.branch_id == branch) & where
     elif branch is not None:
         where = (Row.branch == branch) & where
-    return person_id.is_in(Row.select(Row.person).where(where))
+    return Semi("membership", where, outer=person_id)
 
 
 async def list_for(actor: Actor, person_id: int) -> list[Membership]:

@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, get_args
 
-from piccolo.columns.combination import WhereRaw
-
 from achterban.people import roles
 from achterban.people.schemas import Channel
 from achterban.people.tables import Interaction, Person, PersonTag
@@ -19,6 +17,7 @@ from achterban.platform.conditions import (
     Context,
     Field,
     Operator,
+    Semi,
     negate,
     one_of,
     register,
@@ -104,14 +103,8 @@ def _role(op: str, value: Any, ctx: Context) -> Any:
 
 
 def _tag(op: str, value: Any, ctx: Context) -> Any:
-    tagged = Person.id.is_in(
-        PersonTag.select(PersonTag.person).where(PersonTag.tag == value.strip().lower())
-    )
-    if op == "has":
-        return tagged
-    return Person.id.not_in(
-        PersonTag.select(PersonTag.person).where(PersonTag.tag == value.strip().lower())
-    )
+    tagged = Semi("person_tag", PersonTag.tag == value.strip().lower())
+    return tagged if op == "has" else negate(tagged)
 
 
 def _years_ago(today: date, years: int) -> date:
@@ -158,11 +151,8 @@ def _contact_by(column: str) -> Any:
 
     def compile(op: str, value: Any, ctx: Context) -> Any:
         since = _midnight(ctx.today - timedelta(days=value["days"]))
-        where = WhereRaw(
-            f"person.id IN (SELECT person FROM interaction WHERE {column} = {{}} "
-            "AND at >= {} AND kind <> 'import_note')",
-            value["choice"], since,
-        )  # fmt: skip
+        where = Semi("interaction", f"{column} = {{}} AND at >= {{}} AND kind <> 'import_note'",
+                     value["choice"], since)  # fmt: skip
         return where if op == "within" else negate(where)
 
     return compile

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from piccolo.columns.combination import WhereRaw
+from piccolo.columns.combination import And, Or, WhereRaw
+from piccolo.querystring import QueryString
 
 from achterban.platform.auth import Actor
+from achterban.platform.i18n import _, translate
 
 GROUPS = ("all", "any", "none")
 MAX_DEPTH = 8
@@ -67,8 +69,8 @@ class Field:
     choices: Callable[[], Awaitable[list[Choice]]] | None = None
     # may this actor use the field at all (casework: office staff only)
     allowed: Callable[[Actor], bool] = lambda actor: True
-    # a value outside a fixed set: the reason, else None
-    check: Callable[[Any], str | None] = lambda value: None
+    # is a value one the field knows (a value outside a fixed set is refused)
+    check: Callable[[Any], bool] = lambda value: True
     # may a segment using it be shared with the organisation (casework: never)
     shareable: bool = True
 
@@ -81,12 +83,44 @@ def register(*fields: Field) -> None:
         FIELDS[item.key] = item
 
 
+@dataclass(frozen=True)
+class Mistake:
+    """One problem in a tree: where, and what (a msgid with its values, translated for the
+    reader: the API in the request's language, the command line in English)."""
+
+    path: str
+    message: str  # a msgid
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, language: str = "en") -> str:
+        return translate(self.message, language, **self.values)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+class Mistakes(list[Mistake]):
+    """A tree's mistakes as one line, in the reader's language."""
+
+    def text(self, language: str = "en") -> str:
+        return "; ".join(f"{m.path}: {m.text(language)}" for m in self)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 class TreeError(Exception):
     """Bad input in a definition: each problem with its path in the tree."""
 
-    def __init__(self, errors: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{path}: {message}" for path, message in errors))
+    def __init__(self, errors: list[Mistake]) -> None:
+        super().__init__("; ".join(f"{m.path}: {m.text()}" for m in errors))
         self.errors = errors
+
+
+class BadValue(ValueError):
+    def __init__(self, message: str, **values: Any) -> None:
+        super().__init__(message)
+        self.message, self.values = message, values
 
 
 def _coerce(kind: str, value: Any) -> Any:
@@ -95,35 +129,37 @@ def _coerce(kind: str, value: Any) -> Any:
         return None
     if kind in ("text", "choice"):
         if not isinstance(value, str) or not value.strip() or len(value) > 200 or "\x00" in value:
-            raise ValueError("a text of 1 to 200 characters")
+            raise BadValue(_("this condition takes a text of 1 to 200 characters"))
         return value.strip()
     if kind == "choices":
         if not isinstance(value, list) or not value or len(value) > 100:
-            raise ValueError("a list of 1 to 100 values")
+            raise BadValue(_("this condition takes a list of 1 to 100 values"))
         return [_coerce("text", v) for v in value]
     if kind in ("number", "days", "year", "segment"):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError("a whole number")
+            raise BadValue(_("this condition takes a whole number"))
         low, high = {"number": (0, 10**12), "days": (0, 36500), "year": (1900, 2200),
                      "segment": (1, 2**31 - 1)}[kind]  # fmt: skip
         if not low <= value <= high:
-            raise ValueError(f"a number from {low} to {high}")
+            raise BadValue(
+                _("this condition takes a number from {low} to {high}"), low=low, high=high
+            )
         return value
     if kind == "choice_days":
         if not isinstance(value, dict) or set(value) != {"choice", "days"}:
-            raise ValueError('{"choice": …, "days": …}')
+            raise BadValue(_("this condition takes a choice and a number of days"))
         return {"choice": _coerce("choice", value["choice"]),
                 "days": _coerce("days", value["days"])}  # fmt: skip
     if kind == "date":
         try:
             return date.fromisoformat(value) if isinstance(value, str) else _bad()
         except ValueError:
-            raise ValueError("a date written YYYY-MM-DD") from None
-    raise ValueError(f"an unknown kind of value {kind!r}")
+            raise BadValue(_("this condition takes a date written YYYY-MM-DD")) from None
+    raise BadValue(_("this condition takes an unknown kind of value {kind}"), kind=kind)
 
 
 def _bad() -> date:
-    raise ValueError("a date written YYYY-MM-DD")
+    raise BadValue(_("this condition takes a date written YYYY-MM-DD"))
 
 
 @dataclass(frozen=True)
@@ -141,7 +177,7 @@ class Group:
 
 def parse(tree: Any, actor: Actor | None = None, path: str = "conditions") -> Group:
     """Check a definition; a TreeError lists every problem with its path."""
-    errors: list[tuple[str, str]] = []
+    errors: list[Mistake] = []
     counted = [0]
     group = _group(tree, path, 0, errors, counted, actor)
     if errors:
@@ -151,19 +187,21 @@ def parse(tree: Any, actor: Actor | None = None, path: str = "conditions") -> Gr
 
 
 def _group(
-    node: Any, path: str, depth: int, errors: list[tuple[str, str]], counted: list[int],
+    node: Any, path: str, depth: int, errors: list[Mistake], counted: list[int],
     actor: Actor | None,
 ) -> Group | None:  # fmt: skip
     if not isinstance(node, dict) or len(node) != 1 or next(iter(node)) not in GROUPS:
-        errors.append((path, "a group is one of all, any or none with a list of conditions"))
+        errors.append(Mistake(path, _("a group is one of all, any or none with a list of "
+                                      "conditions")))  # fmt: skip
         return None
     join = next(iter(node))
     items = node[join]
     if not isinstance(items, list):
-        errors.append((f"{path}.{join}", "a list of conditions"))
+        errors.append(Mistake(f"{path}.{join}", _("a list of conditions")))
         return None
     if depth >= MAX_DEPTH:
-        errors.append((f"{path}.{join}", f"groups nest at most {MAX_DEPTH} deep"))
+        errors.append(Mistake(f"{path}.{join}", _("groups nest at most {n} deep"),
+                              {"n": MAX_DEPTH}))  # fmt: skip
         return None
     parsed: list[Group | Leaf] = []
     for i, item in enumerate(items):
@@ -175,7 +213,7 @@ def _group(
             continue
         counted[0] += 1
         if counted[0] > MAX_LEAVES:
-            errors.append((here, f"at most {MAX_LEAVES} conditions"))
+            errors.append(Mistake(here, _("at most {n} conditions"), {"n": MAX_LEAVES}))
             return None
         leaf = _leaf(item, here, errors, actor)
         if leaf is not None:
@@ -183,40 +221,42 @@ def _group(
     return Group(join, tuple(parsed))
 
 
-def _leaf(node: Any, path: str, errors: list[tuple[str, str]], actor: Actor | None) -> Leaf | None:
+def _leaf(node: Any, path: str, errors: list[Mistake], actor: Actor | None) -> Leaf | None:
     if not isinstance(node, dict) or set(node) - {"field", "op", "value"}:
-        errors.append((path, "a condition has a field, an operator (op) and a value"))
+        errors.append(Mistake(path, _("a condition has a field, an operator (op) and a value")))
         return None
     key = node.get("field")
     found = FIELDS.get(key) if isinstance(key, str) else None
     if found is None or (actor is not None and not found.allowed(actor)):
-        errors.append((f"{path}.field", f"no such field {node.get('field')!r}"))
+        errors.append(Mistake(f"{path}.field", _("no such field {field}"),
+                              {"field": repr(node.get("field"))}))  # fmt: skip
         return None
     operator = next((o for o in found.operators if o.key == node.get("op")), None)
     if operator is None:
         names = ", ".join(o.key for o in found.operators)
-        errors.append((f"{path}.op", f"{found.key} takes the operators {names}"))
+        errors.append(Mistake(f"{path}.op", _("{field} takes the operators {names}"),
+                              {"field": found.key, "names": names}))  # fmt: skip
         return None
     try:
         value = _coerce(operator.value, node.get("value"))
-    except ValueError as exc:
-        errors.append((f"{path}.value", f"{found.key} {operator.key} takes {exc}"))
+    except BadValue as exc:
+        errors.append(Mistake(f"{path}.value", exc.message, exc.values))
         return None
     checked = value if isinstance(value, list) else [value]
     if isinstance(value, dict):
         checked = [value["choice"]]
     for one in checked:
-        reason = found.check(one) if one is not None else None
-        if reason:
-            errors.append((f"{path}.value", f"{found.key}: {reason}"))
+        if one is not None and not found.check(one):
+            errors.append(Mistake(f"{path}.value", _("{value} is not one of the choices"),
+                                  {"value": repr(one)}))  # fmt: skip
             return None
     return Leaf(found, operator.key, value)
 
 
-def one_of(values: Sequence[str]) -> Callable[[Any], str | None]:
+def one_of(values: Sequence[str]) -> Callable[[Any], bool]:
     """A ``check``: the value must be one of ``values``."""
     allowed = set(values)
-    return lambda value: None if value in allowed else f"{value!r} is not one of {sorted(allowed)}"
+    return lambda value: value in allowed
 
 
 def fields_used(group: Group) -> set[str]:
@@ -242,8 +282,50 @@ TRUE = WhereRaw("1 = 1")
 FALSE = WhereRaw("1 = 0")
 
 
+class Semi(WhereRaw):
+    """ "The person has a row in ``table`` that meets ``where``": EXISTS, whose negation is
+    NOT EXISTS — an anti-join, which the planner can start from the smaller side — rather
+    than a NOT over a subquery, which makes it read every person to filter them.
+
+    ``where`` is a Piccolo condition on ``table`` or fixed SQL with ``{}`` placeholders
+    (written here, never from user input); ``outer`` the person column it belongs to."""
+
+    __slots__ = ("inner", "outer", "table")
+
+    def __init__(self, table: str, where: Any = None, *args: Any, outer: Any = None) -> None:
+        if where is None:
+            inner = QueryString("TRUE")
+        elif isinstance(where, str):
+            inner = QueryString(where, *args)
+        else:
+            inner = where.querystring
+        self.table, self.inner = table, inner
+        self.outer = (
+            outer._meta.get_full_name(with_alias=False) if outer is not None else ("person.id")
+        )
+        super().__init__(self._sql("EXISTS"), inner)
+
+    def _sql(self, exists: str) -> str:
+        return (
+            f"{exists} (SELECT 1 FROM {self.table} WHERE {self.table}.person = {self.outer} "
+            "AND ({}))"
+        )
+
+    def negated(self) -> WhereRaw:
+        return WhereRaw(self._sql("NOT EXISTS"), self.inner)
+
+
 def negate(clause: Any) -> Any:
-    """NOT, where a NULL (an unknown) counts as false: "none of" never drops a NULL row."""
+    """NOT, where a NULL (an unknown) counts as false: "none of" never drops a NULL row.
+
+    Pushed down through AND and OR (which that reading of NULL allows), so each "has a
+    row" condition becomes its own NOT EXISTS."""
+    if isinstance(clause, Semi):
+        return clause.negated()
+    if isinstance(clause, Or):
+        return negate(clause.first) & negate(clause.second)
+    if isinstance(clause, And):
+        return negate(clause.first) | negate(clause.second)
     return WhereRaw("NOT COALESCE(({}), FALSE)", clause.querystring)
 
 
@@ -274,4 +356,4 @@ def compile_group(group: Group, ctx: Context) -> Any:
         return both(clauses)
     if group.join == "any":
         return either(clauses)
-    return negate(either(clauses)) if clauses else TRUE
+    return both([negate(c) for c in clauses])  # none of them

@@ -63,6 +63,13 @@ class Problem(Exception):
         return translate(self.detail, "en", **self.values)
 
 
+def _localised(value: Any, language: str) -> Any:
+    """A value that words itself per language (``text(language)``: the condition engine's
+    mistakes) in the answer's language; any other value as it is."""
+    text = getattr(value, "text", None)
+    return text(language) if callable(text) else value
+
+
 def problem_response(
     request: Request[Any, Any, Any],
     status: int,
@@ -75,6 +82,12 @@ def problem_response(
     language: str | None = None,
 ) -> Response[dict[str, Any]]:
     language = language or negotiate(request.headers.get("accept-language"))
+    values = {k: _localised(v, language) for k, v in (values or {}).items()}
+    if extra and isinstance(extra.get("errors"), list):
+        extra = {**extra, "errors": [
+            {k: _localised(v, language) for k, v in e.items()} if isinstance(e, dict) else e
+            for e in extra["errors"]
+        ]}  # fmt: skip
     title = TITLES.get(status) or HTTPStatus(status).phrase
     body: dict[str, Any] = {
         "type": f"urn:achterban:problem:{kind}" if kind else "about:blank",

@@ -73,8 +73,8 @@ def _choice_label(choice: engine.Choice, language: str) -> str:
 def _tree_problem(exc: engine.TreeError) -> Problem:
     return Problem(
         400, _("The conditions are not valid: {reason}"), kind="validation",
-        values={"reason": str(exc)},
-        errors=[{"key": path, "message": message} for path, message in exc.errors],
+        values={"reason": engine.Mistakes(exc.errors)},
+        errors=[{"key": m.path, "message": m} for m in exc.errors],
     )  # fmt: skip
 
 
@@ -125,10 +125,8 @@ async def _referenced(
                           values={"id": segment_id},
                           errors=[{"key": "definition", "message": str(segment_id)}])  # fmt: skip
         if row["frozen_at"] is not None:
-            ctx.segments[segment_id] = Person.id.is_in(
-                SegmentMember.select(SegmentMember.person).where(
-                    SegmentMember.segment == segment_id
-                )
+            ctx.segments[segment_id] = engine.Semi(
+                "segment_member", SegmentMember.segment == segment_id
             )
             continue
         inner = check(row["definition"], actor)
@@ -150,9 +148,7 @@ async def where(
 async def _segment_where(actor: Actor, row: dict[str, Any]) -> Any:
     if row["frozen_at"] is not None:
         base = search.conditions(actor, PersonFilter())
-        members = Person.id.is_in(
-            SegmentMember.select(SegmentMember.person).where(SegmentMember.segment == row["id"])
-        )
+        members = engine.Semi("segment_member", SegmentMember.segment == row["id"])
         return search.combine([*base, members])
     return await where(actor, row["definition"], own_id=row["id"])
 
@@ -162,9 +158,7 @@ async def clause_of(actor: Actor, segment_id: int) -> Any:
     export's ``segment=``); 404 for one they may not."""
     row = await _row(actor, segment_id)
     if row["frozen_at"] is not None:
-        return Person.id.is_in(
-            SegmentMember.select(SegmentMember.person).where(SegmentMember.segment == segment_id)
-        )
+        return engine.Semi("segment_member", SegmentMember.segment == segment_id)
     group = check(row["definition"], actor)
     ctx = engine.Context(actor=actor, today=date.today())
     await _referenced(actor, group, ctx, (segment_id,))
