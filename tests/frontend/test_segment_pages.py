@@ -396,3 +396,49 @@ def test_contact_by_a_channel_in_a_period_is_picked_and_counted_in_dutch(live_se
         expect(count).to_have_text("2 mensen")
         _dutch_only(page)
         assert_accessible(page)
+
+
+@pytest.fixture
+async def office_case(app, maps):
+    """A representative's office with one open case of a constituent in its municipality."""
+    from achterban.casework.tables import Case
+    from achterban.people.tables import Person
+    from tests.casework.test_casework import _office
+
+    office = await _office("NL-GM-groningen")
+    rep = await make_user("representative", office_id=office, name="Roos Raad")
+    tag = uuid.uuid4().hex[:6]
+    person = Person(first_name="Wietske", last_name=f"Casus{tag}", sort_name=f"casus{tag}",
+                    region="NL-GR", district="NL-GM-groningen", country="NL")  # fmt: skip
+    await person.save()
+    await Case(reference=f"T-{tag}", person=person.id, office=office, status="triaged",
+               topic="roads", subject="Stoep").save()  # fmt: skip
+    loaders.invalidate()
+    return rep
+
+
+@pytest.mark.browser
+def test_a_representative_selects_by_their_office_s_cases_and_the_segment_stays_theirs(
+    live_server, office_case
+):
+    rep = office_case
+    name = f"Open casussen {uuid.uuid4().hex[:6]}"
+    with chromium_page("nl-NL") as page:
+        _sign_in_nl(page, live_server, rep.email, rep.password)
+        page.get_by_role("navigation").get_by_role("link", name="Segmenten").click()
+        form = page.get_by_role("form", name="Nieuw segment")
+        form.get_by_label("Naam van het segment").fill(name)
+        shared = form.get_by_label("Gedeeld met de organisatie")
+        expect(shared).to_be_checked()
+        form.get_by_label("Voorwaarde 1: gegeven").select_option(label="Heeft een open casus")
+        expect(form.get_by_role("status")).to_have_text("1 persoon")
+        expect(shared).not_to_be_checked()
+        expect(shared).to_be_disabled()
+        expect(form).to_contain_text("blijft van u: het wordt niet gedeeld")
+        _dutch_only(page)
+        assert_accessible(page)
+        form.get_by_role("button", name="Segment opslaan").click()
+        page.wait_for_url(re.compile(r"/people\?segment=\d+"))
+    with api_client(live_server, rep.email, rep.password) as client:
+        saved = [s for s in client.get("/api/segments").json() if s["name"] == name]
+        assert len(saved) == 1 and saved[0]["shared"] is False

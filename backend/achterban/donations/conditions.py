@@ -5,6 +5,7 @@ never the gift history."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from achterban.donations.tables import Mandate
@@ -54,15 +55,16 @@ def _gave_in(op: str, value: Any, ctx: Context) -> Any:
 
 
 def _lybunt(op: str, value: Any, ctx: Context) -> Any:
-    """Gave last year, but not (yet) this year."""
+    """Gave last year, but not (yet) this year: the last gift fell in last year."""
     year = ctx.today.year
-    return _gave(year - 1, year - 1) & negate(_gave(year, year))
+    return Semi("giving_summary", "last_on >= {} AND last_on < {}",
+                date(year - 1, 1, 1), date(year, 1, 1))  # fmt: skip
 
 
 def _sybunt(op: str, value: Any, ctx: Context) -> Any:
-    """Gave some year before last, but neither last year nor this year."""
-    year = ctx.today.year
-    return _gave(1, year - 2) & negate(_gave(year - 1, year))
+    """Gave some year before last, but neither last year nor this year: the last gift fell
+    before last year."""
+    return Semi("giving_summary", "last_on < {}", date(ctx.today.year - 1, 1, 1))
 
 
 def _mandate(op: str, value: Any, ctx: Context) -> Any:

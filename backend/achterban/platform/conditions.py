@@ -315,12 +315,29 @@ class Semi(WhereRaw):
         return WhereRaw(self._sql("NOT EXISTS"), self.inner)
 
 
+class AnySemi(WhereRaw):
+    """Several "has a row" conditions joined by OR, as one semi-join over their rows
+    (``person.id IN (SELECT person FROM a WHERE … UNION ALL SELECT person FROM b WHERE …)``):
+    the planner starts from those rows instead of testing every person against each. Its
+    negation is each one's NOT EXISTS."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: Sequence[Semi]) -> None:
+        self.parts = tuple(parts)
+        union = " UNION ALL ".join(f"SELECT person FROM {p.table} WHERE ({{}})" for p in parts)
+        super().__init__(f"{parts[0].outer} IN ({union})", *(p.inner for p in parts))
+
+    def negated(self) -> Any:
+        return both([p.negated() for p in self.parts])
+
+
 def negate(clause: Any) -> Any:
     """NOT, where a NULL (an unknown) counts as false: "none of" never drops a NULL row.
 
     Pushed down through AND and OR (which that reading of NULL allows), so each "has a
     row" condition becomes its own NOT EXISTS."""
-    if isinstance(clause, Semi):
+    if isinstance(clause, (Semi, AnySemi)):
         return clause.negated()
     if isinstance(clause, Or):
         return negate(clause.first) & negate(clause.second)
@@ -341,6 +358,11 @@ def both(clauses: Sequence[Any]) -> Any:
 def either(clauses: Sequence[Any]) -> Any:
     if not clauses:
         return FALSE
+    semis = [c for c in clauses if isinstance(c, Semi)]
+    semis = [c for c in semis if c.outer == semis[0].outer] if semis else []
+    if len(semis) > 1:  # one semi-join over the rows of them all
+        merged = {id(c) for c in semis}
+        clauses = [AnySemi(semis), *(c for c in clauses if id(c) not in merged)]
     clause = clauses[0]
     for item in clauses[1:]:
         clause = clause | item

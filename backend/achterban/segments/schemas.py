@@ -23,6 +23,8 @@ class FieldOut(msgspec.Struct, kw_only=True):
     group: str
     operators: list[OperatorOut]
     choices: list[ChoiceOut] | None = None
+    # may a segment using it be shared with the organisation (an office's casework: never)
+    shareable: bool = True
 
 
 class Definition(Input):

@@ -59,7 +59,7 @@ async def fields(actor: Actor, language: str) -> list[FieldOut]:
             key=item.key, label=translate(item.label, language), group=item.group,
             operators=[OperatorOut(key=o.key, label=translate(o.label, language), value=o.value)
                        for o in item.operators],
-            choices=choices,
+            choices=choices, shareable=item.shareable,
         ))  # fmt: skip
     return result
 

@@ -2196,6 +2196,8 @@ export interface components {
             key: string;
             label: string;
             operators: components["schemas"]["OperatorOut"][];
+            /** @default true */
+            shareable: boolean;
         };
         /** GiftCreate */
         GiftCreate: {

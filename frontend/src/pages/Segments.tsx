@@ -20,6 +20,7 @@ import {
   emptyGroup,
   emptyLeaf,
   errorsAt,
+  fieldsUsed,
   kindOf,
   placedKeys,
   replaced,
@@ -195,6 +196,9 @@ function SegmentBuilder({ segment }: { segment?: Segment }) {
     if (openedId) heading.current?.focus(); // opened from the list: the builder is where one is now
   }, [openedId]);
   const fieldList = fields.data ?? [];
+  // a segment on the office's casework stays with its owner: never shared
+  const officeOnly = fieldsUsed(root).some((key) => fieldList.find((f) => f.key === key)?.shareable === false);
+  const sharing = shared && !officeOnly;
   // the live count leaves out a condition still without its value; it waits for the fields,
   // which say what kind of value each condition takes
   const live = useSettled({ ...build(root, fieldList, true), ready: fields.isSuccess });
@@ -219,10 +223,10 @@ function SegmentBuilder({ segment }: { segment?: Segment }) {
         ? unwrap(
             api.PATCH("/api/segments/{segment_id}", {
               params: { path: { segment_id: segment.id } },
-              body: { name, description, shared, ...(frozen ? {} : { definition: built.definition }) },
+              body: { name, description, shared: sharing, ...(frozen ? {} : { definition: built.definition }) },
             }),
           )
-        : unwrap(api.POST("/api/segments", { body: { name, description, shared, definition: built.definition } })),
+        : unwrap(api.POST("/api/segments", { body: { name, description, shared: sharing, definition: built.definition } })),
     onSuccess: (result) => {
       void queryClient.invalidateQueries({ queryKey: SEGMENTS_KEY });
       if (segment) setSaved(true);
@@ -273,8 +277,9 @@ function SegmentBuilder({ segment }: { segment?: Segment }) {
       </Field>
       <fieldset>
         <label>
-          <input type="checkbox" checked={shared} disabled={!changeable} onChange={(e) => setShared(e.target.checked)} /> {t("segmentShared")}
+          <input type="checkbox" checked={sharing} disabled={!changeable || officeOnly} onChange={(e) => setShared(e.target.checked)} /> {t("segmentShared")}
         </label>
+        {officeOnly && <p>{t("segmentOfficeOnly")}</p>}
       </fieldset>
       <GroupEditor node={root} n="" builder={builder} />
       {elsewhere && <ErrorMessage error={failed} fallback={save.error ? "saveFailed" : "segmentCountFailed"} />}

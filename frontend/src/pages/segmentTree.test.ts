@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { build, emptyGroup, emptyLeaf, errorsAt, placedKeys, replaced, treeOf, valueOf, type FieldOut, type GroupNode, type LeafNode } from "./segmentTree";
+import { build, emptyGroup, emptyLeaf, errorsAt, fieldsUsed, placedKeys, replaced, treeOf, valueOf, type FieldOut, type GroupNode, type LeafNode } from "./segmentTree";
 
 const fields: FieldOut[] = [
-  { key: "region", label: "Region", group: "person", operators: [{ key: "is", label: "is", value: "text" }] },
-  { key: "tag", label: "Tag", group: "person", operators: [{ key: "has", label: "has", value: "choice" }], choices: [{ value: "a", label: "a" }] },
-  { key: "city", label: "City", group: "person", operators: [{ key: "in", label: "is one of", value: "choices" }] },
-  { key: "dnc", label: "Do not contact", group: "person", operators: [{ key: "yes", label: "yes", value: "none" }] },
-  { key: "last_contact", label: "Last contact", group: "contact", operators: [{ key: "within_days", label: "in the last … days", value: "days" }] },
-  { key: "contact_by", label: "Contact by", group: "contact", operators: [{ key: "within", label: "within", value: "choice_days" }] },
+  { key: "region", label: "Region", group: "person", shareable: true, operators: [{ key: "is", label: "is", value: "text" }] },
+  { key: "tag", label: "Tag", group: "person", shareable: true, operators: [{ key: "has", label: "has", value: "choice" }], choices: [{ value: "a", label: "a" }] },
+  { key: "city", label: "City", group: "person", shareable: true, operators: [{ key: "in", label: "is one of", value: "choices" }] },
+  { key: "dnc", label: "Do not contact", group: "person", shareable: true, operators: [{ key: "yes", label: "yes", value: "none" }] },
+  { key: "last_contact", label: "Last contact", group: "contact", shareable: true, operators: [{ key: "within_days", label: "in the last … days", value: "days" }] },
+  { key: "contact_by", label: "Contact by", group: "contact", shareable: true, operators: [{ key: "within", label: "within", value: "choice_days" }] },
 ];
 
 const leaf = (field: string, op: string, value: LeafNode["value"]): LeafNode => ({ ...emptyLeaf(), field, op, value });
@@ -79,5 +79,13 @@ describe("the condition tree the builder sends", () => {
     const changed = replaced(root, target.id, (node) => ({ ...node, value: "NL-DR" }) as LeafNode);
     expect(build(changed, fields).definition).toEqual({ all: [{ any: [{ field: "region", op: "is", value: "NL-DR" }] }] });
     expect(build(replaced(root, inner.id, () => null), fields).definition).toEqual({ all: [] });
+  });
+});
+
+describe("fieldsUsed", () => {
+  it("names every field of a nested tree, once filled in", () => {
+    const tree = treeOf({ all: [{ field: "region", op: "is", value: "NL-GR" }, { any: [{ field: "tag", op: "has", value: "a" }] }] });
+    expect(fieldsUsed(tree)).toEqual(["region", "tag"]);
+    expect(fieldsUsed(emptyGroup())).toEqual([]);
   });
 });

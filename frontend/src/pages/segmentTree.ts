@@ -178,3 +178,8 @@ export function placedKeys(root: GroupNode, paths: Record<number, string>): Set<
   walk(root);
   return keys;
 }
+
+/** The keys of the fields a tree uses. */
+export function fieldsUsed(node: TreeNode): string[] {
+  return node.type === "leaf" ? (node.field ? [node.field] : []) : node.items.flatMap(fieldsUsed);
+}
