@@ -258,7 +258,7 @@ def test_a_segment_from_a_file_is_shown_but_not_saved(live_server, staff_user, f
 
 # what a user types or picks for each kind of value, and what the API then reads
 TYPED = {"text": ("x", "x"), "number": ("1", 1), "days": ("30", 30), "year": ("2025", 2025),
-         "date": ("2026-01-02", "2026-01-02")}  # fmt: skip
+         "date": ("2026-01-02", "2026-01-02"), "moment": ("2026-01-02", "2026-01-02")}  # fmt: skip
 
 
 def _enter(form, field: str, op: str, kind: str, typed: str, picked: bool) -> None:
@@ -291,7 +291,7 @@ def test_every_kind_of_value_has_a_labelled_input_the_count_accepts(live_server,
         fields = client.get("/api/segments/fields", headers={"Accept-Language": "en"}).json()
     kinds = {o["value"] for f in fields for o in f["operators"]}
     assert {"none", "text", "choice", "choices", "number", "days", "date", "year",
-            "segment"} <= kinds  # fmt: skip
+            "segment", "choice_days", "moment"} <= kinds  # fmt: skip
     with chromium_page() as page:
         sign_in(page, live_server, staff_user.email, staff_user.password)
         page.get_by_role("navigation").get_by_role("link", name="Segments").click()

@@ -58,6 +58,11 @@ def _branch(op: str, value: Any, ctx: Context) -> Any:
     return where if op == "is" else negate(where)
 
 
+def _branch_name(op: str, value: Any, ctx: Context) -> Any:
+    """A current member whose membership names the branch as written (not linked yet)."""
+    return member_where(Person.id, ctx.today, value)
+
+
 async def _branches() -> list[Choice]:
     active = Branch.active == True  # noqa: E712
     rows = await Branch.select(Branch.id, Branch.name).where(active).order_by(Branch.name)
@@ -73,6 +78,8 @@ register(
     Field("branch", _("Member of the branch"), "membership",
           (Operator("is", _("is"), "number"), Operator("is_not", _("is not"), "number")),
           _branch, choices=_branches),
+    Field("branch_name", _("Branch as written on the membership"), "membership",
+          (Operator("is", _("is"), "text"),), _branch_name),
     Field("member_now", _("Member now"), "membership", (YES, NO), _current),
     Field("member_lapsed", _("Membership lapsed"), "membership",
           (Operator("within_days", _("in the last … days"), "days"),), _lapsed),

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, get_args
 
-from achterban.people import roles
+from achterban.people import normalise, roles
 from achterban.people.schemas import Channel
-from achterban.people.tables import Interaction, Person, PersonTag
+from achterban.people.tables import ContactPoint, Interaction, Person, PersonTag
 from achterban.platform.conditions import (
     FALSE,
     Choice,
@@ -39,8 +39,8 @@ HAS = Operator("has", _("has"), "choice")
 HAS_NOT = Operator("has_not", _("does not have"), "choice")
 WITHIN = Operator("within_days", _("in the last … days"), "days")
 NOT_WITHIN = Operator("not_within_days", _("not in the last … days"), "days")
-BEFORE = Operator("before", _("before"), "date")
-AFTER = Operator("after", _("on or after"), "date")
+BEFORE = Operator("before", _("before"), "moment")
+AFTER = Operator("after", _("on or after"), "moment")
 
 ROLES = ("member", "donor", "loyal_voter", "volunteer", "ambassador")
 
@@ -107,6 +107,22 @@ def _tag(op: str, value: Any, ctx: Context) -> Any:
     return tagged if op == "has" else negate(tagged)
 
 
+def _contact_point(kind: str) -> Any:
+    """Known by this e-mail address or phone number (as the list's filter finds them)."""
+
+    def compile(op: str, value: Any, ctx: Context) -> Any:
+        if kind == "email":
+            wanted = value.strip().lower()
+        else:
+            try:
+                wanted = normalise.normalise_phone(value, "NL")
+            except ValueError:
+                wanted = value.strip()
+        return Semi("contact_point", (ContactPoint.kind == kind) & (ContactPoint.value == wanted))
+
+    return compile
+
+
 def _years_ago(today: date, years: int) -> date:
     try:
         return today.replace(year=today.year - years)
@@ -140,9 +156,9 @@ def _last(column: Any, op: str, value: Any, ctx: Context) -> Any:
         return column >= _midnight(ctx.today - timedelta(days=value))
     if op == "not_within_days":
         return column.is_null() | (column < _midnight(ctx.today - timedelta(days=value)))
-    if op == "before":
-        return column.is_null() | (column < _midnight(value))
-    return column >= _midnight(value)
+    if op == "before":  # a moment: a day is its midnight (platform/conditions.py)
+        return column.is_null() | (column < value)
+    return column >= value
 
 
 def _contact_by(column: str) -> Any:
@@ -205,6 +221,8 @@ register(
     Field("language", _("Language"), "person", (IS_CHOICE, IN), _text(Person.language),
           choices=_languages, check=one_of(["nl", "en"])),
     Field("age", _("Age"), "person", (AT_LEAST, AT_MOST, SET, UNSET), _age),
+    Field("email", _("E-mail address"), "person", (IS,), _contact_point("email")),
+    Field("phone", _("Phone number"), "person", (IS,), _contact_point("phone")),
     Field("postcode", _("Postcode"), "person", (STARTS, IS, SET, UNSET),
           _text(Person.postcode, upper=True)),
     Field("city", _("City"), "person", TEXT_OPS, _text(Person.city)),

@@ -14,13 +14,16 @@ from piccolo.columns.combination import WhereRaw
 from piccolo.querystring import QueryString
 
 from achterban.audit import service as audit
+from achterban.people import conditions as _registers  # noqa: F401 - the list's fields
 from achterban.people import normalise, roles, scope
-from achterban.people.conditions import role_where
 from achterban.people.schemas import PersonFilter, PersonPage, PersonSummary, Role, SortKey
 from achterban.people.service import display_name
-from achterban.people.tables import ContactPoint, Person, PersonTag
+from achterban.people.tables import Person, PersonTag
+from achterban.platform import conditions as engine
 from achterban.platform import db
 from achterban.platform.auth import Actor
+from achterban.platform.errors import Problem
+from achterban.platform.i18n import _
 
 SUMMARY_COLUMNS = (
     Person.id, Person.first_name, Person.infix, Person.last_name, Person.email, Person.phone,
@@ -44,10 +47,6 @@ def fold(text: str) -> str:
     """Lower-case without accents, as ``sort_name`` is stored."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
-
-
-def _escape_like(value: str) -> str:
-    return value.replace("\\", "").replace("%", "").replace("_", "")
 
 
 def _like_literal(value: str) -> str:
@@ -129,50 +128,62 @@ def conditions(
             by_case = Person.id.is_in(cases)
             text = by_case if text is None else text | by_case
         where.append(text if text is not None else Person.id == -1)
-    if f.email:
-        where.append(Person.id.is_in(
-            ContactPoint.select(ContactPoint.person).where(
-                (ContactPoint.kind == "email") & (ContactPoint.value == f.email.strip().lower())
-            )
-        ))  # fmt: skip
-    if f.phone:
-        try:
-            phone = normalise.normalise_phone(f.phone, "NL")
-        except ValueError:
-            phone = f.phone.strip()
-        where.append(Person.id.is_in(
-            ContactPoint.select(ContactPoint.person).where(
-                (ContactPoint.kind == "phone") & (ContactPoint.value == phone)
-            )
-        ))  # fmt: skip
-    if f.postcode:
-        prefix = f.postcode.strip().upper()
-        where.append(Person.postcode.like(_escape_like(prefix) + "%"))
-    if f.district:
-        where.append(Person.district == f.district)
-    if f.region:
-        where.append(Person.region == f.region)
-    if f.tag:
-        where.append(Person.id.is_in(
-            PersonTag.select(PersonTag.person).where(PersonTag.tag == f.tag.strip().lower())
-        ))  # fmt: skip
-    if f.support_level_min is not None:
-        where.append(Person.support_level >= f.support_level_min)
-    if f.branch_id is not None:
-        where.append(roles.branch_member_where(Person.id, today or date.today(), f.branch_id))
-    if f.branch:  # the free text of a membership not linked to a branch yet
-        where.append(roles.branch_member_where(Person.id, today or date.today(), f.branch))
-    if f.last_contact_before:
-        where.append(
-            Person.last_contact_at.is_null() | (Person.last_contact_at < f.last_contact_before)
-        )
-    if f.last_contact_after:
-        where.append(Person.last_contact_at >= f.last_contact_after)
-    if f.address_status:
-        where.append(Person.address_status == f.address_status)
-    if f.role:
-        where.append(role_where(f.role, today or date.today()))
+    found = filter_conditions(f)
+    if found:
+        where.append(_compiled(actor, found, today or date.today()))
     return where
+
+
+# the list's filters, each a condition of the one condition language (platform/conditions.py)
+FILTER_FIELDS: dict[str, tuple[str, str]] = {
+    "email": ("email", "is"), "phone": ("phone", "is"), "postcode": ("postcode", "starts_with"),
+    "district": ("district", "is"), "region": ("region", "is"), "tag": ("tag", "has"),
+    "support_level_min": ("support_level", "at_least"), "branch_id": ("branch", "is"),
+    "branch": ("branch_name", "is"), "last_contact_before": ("last_contact", "before"),
+    "last_contact_after": ("last_contact", "after"), "address_status": ("address_status", "is"),
+    "role": ("role", "has"),
+}  # fmt: skip
+
+
+def filter_conditions(f: PersonFilter) -> list[tuple[str, dict[str, Any]]]:
+    """The list's filters (each with its query parameter's name) as the conditions of a
+    segment: one language for both."""
+    found = []
+    for name, (field, op) in FILTER_FIELDS.items():
+        value = getattr(f, name)
+        if value is None or value == "":
+            continue
+        found.append(
+            (
+                name,
+                {
+                    "field": field,
+                    "op": op,
+                    "value": value.isoformat() if isinstance(value, datetime) else value,
+                },
+            )
+        )
+    return found
+
+
+def _compiled(actor: Actor, found: list[tuple[str, dict[str, Any]]], today: date) -> Any:
+    try:
+        group = engine.parse({"all": [leaf for _name, leaf in found]}, None, "filters")
+    except engine.TreeError as exc:
+        raise Problem(
+            400, _("The filters are not valid: {reason}"), kind="validation",
+            values={"reason": engine.Mistakes(exc.errors)},
+            errors=[{"key": _filter_name(m.path, found), "message": m} for m in exc.errors],
+        ) from exc  # fmt: skip
+    return engine.compile_group(group, engine.Context(actor=actor, today=today))
+
+
+def _filter_name(path: str, found: list[tuple[str, dict[str, Any]]]) -> str:
+    """The query parameter a mistake's path (``filters.all[2].value``) points at."""
+    try:
+        return found[int(path.split("[", 1)[1].split("]", 1)[0])][0]
+    except (IndexError, ValueError):
+        return path
 
 
 def combine(where: list[Any]) -> Any:

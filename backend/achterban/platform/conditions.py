@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from piccolo.columns.combination import And, Or, WhereRaw
@@ -27,8 +27,9 @@ MAX_LEAVES = 200
 
 # what kind of value an operator takes: the SPA shows the matching input
 # (choice_days: {"choice": one of the field's choices, "days": N}, "by e-mail in 90 days")
+# (moment: a day, or a moment written in ISO 8601 — the people list's "last contact before")
 VALUE_KINDS = ("none", "text", "choice", "choices", "number", "days", "date", "year", "segment",
-               "choice_days")  # fmt: skip
+               "choice_days", "moment")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -150,12 +151,32 @@ def _coerce(kind: str, value: Any) -> Any:
             raise BadValue(_("this condition takes a choice and a number of days"))
         return {"choice": _coerce("choice", value["choice"]),
                 "days": _coerce("days", value["days"])}  # fmt: skip
+    if kind == "moment":
+        return _moment(value)
     if kind == "date":
         try:
             return date.fromisoformat(value) if isinstance(value, str) else _bad()
         except ValueError:
             raise BadValue(_("this condition takes a date written YYYY-MM-DD")) from None
     raise BadValue(_("this condition takes an unknown kind of value {kind}"), kind=kind)
+
+
+def _moment(value: Any) -> datetime:
+    """A day (its midnight, UTC) or a moment with its offset (UTC where it names none)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str) and len(value) <= 40:
+        try:
+            day = date.fromisoformat(value)
+            return datetime.combine(day, time(), tzinfo=UTC)
+        except ValueError:
+            pass
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        except ValueError:
+            pass
+    raise BadValue(_("this condition takes a date written YYYY-MM-DD"))
 
 
 def _bad() -> date:

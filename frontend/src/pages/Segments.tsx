@@ -558,7 +558,7 @@ export function ConditionValue({
       <input aria-label={label} type="number" min={min} max={max} step={1} value={asText(value)} onChange={(e) => onChange(e.target.value)} />
     );
   }
-  if (kind === "date") {
+  if (kind === "date" || kind === "moment") {
     return <input aria-label={label} type="date" value={asText(value)} onChange={(e) => onChange(e.target.value)} />;
   }
   return <input aria-label={label} value={asText(value)} onChange={(e) => onChange(e.target.value)} />;
