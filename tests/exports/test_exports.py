@@ -79,3 +79,12 @@ async def test_export_keeps_to_the_organisers_region(app, admin_client):
 async def test_volunteers_cannot_export(app):
     async with signed_in(app, await make_user("volunteer")) as client:
         assert (await client.get("/api/people/export")).status_code == 403
+
+
+async def test_an_export_with_a_refused_filter_is_a_400_before_any_byte(app, admin_client):
+    for fmt in ("csv", "xlsx"):
+        response = await admin_client.get(
+            "/api/people/export", params={"format": fmt, "address_status": "null"}
+        )
+        assert response.status_code == 400, response.text
+        assert response.json()["errors"][0]["key"] == "address_status"

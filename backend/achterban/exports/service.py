@@ -117,8 +117,10 @@ async def _batches(actor: Actor, f: PersonFilter) -> AsyncIterator[list[list[Any
 
 
 async def start_csv(actor: Actor, f: PersonFilter) -> AsyncIterator[bytes]:
-    """Record the export before its first byte goes out, then hand over the stream (a
-    segment it names is checked first: a 404 comes before any byte, not in the middle)."""
+    """Record the export before its first byte goes out, then hand over the stream (its
+    filters and a segment it names are checked first: a 400 or 404 comes before any byte,
+    not in the middle)."""
+    search.conditions(actor, f)
     await search.segment_clauses(actor, f)
     await _audit(actor, f, "csv")
     return csv_stream(actor, f)

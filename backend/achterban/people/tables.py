@@ -49,7 +49,7 @@ class Person(Table, tablename="person"):
     house_number = Varchar(length=20, default="")
     house_number_addition = Varchar(length=20, default="")
     unit = Varchar(length=60, default="")
-    postcode = Varchar(length=12, default="")  # indexed: person_place, person_postcode_prefix
+    postcode = Varchar(length=12, default="")  # indexed: person_place, person_live_postcode
     city = Varchar(length=100, default="")
     state = Varchar(length=60, default="")
     country = Varchar(length=2, default="")
