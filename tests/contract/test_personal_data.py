@@ -103,7 +103,8 @@ async def world(admin_client, admin, tmp_dir):
         "job_key": made["imports"][0],
         "office_id": office.id,
         "branch_id": made["branch"],
-        "segment_id": made["segment"], "journey_key": made["journey"],
+        "segment_id": made["segment"],
+        "journey_key": made["journey"],
         "user_id": admin.id,
         "token": link["url"].rstrip("/").rsplit("/", 1)[-1],
     }

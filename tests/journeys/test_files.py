@@ -95,7 +95,8 @@ def test_a_good_file_loads(tmp_path: Path):
         ("event: donation_received", "event: case_closed", ":5: trigger.event:",
          "a party journey does not start on casework"),
         ("{field: trigger.amount, op: at_least, value: 100}", "{field: open_case, op: 'yes'}",
-         ":14: steps[1].cases[0].when.all[0].field:", "a party journey does not branch on casework"),
+         ":14: steps[1].cases[0].when.all[0].field:",
+         "a party journey does not branch on casework"),
         ("{field: trigger.amount, op: at_least, value: 100}",
          "{field: shoe_size, op: is, value: 42}",
          ":14: steps[1].cases[0].when.all[0].field:", "no such field 'shoe_size'"),
@@ -191,8 +192,8 @@ async def test_a_changed_file_is_a_new_version_and_an_unchanged_one_is_not(app, 
     assert await files.sync(campaigns, SEGMENTS) == []
     path.write_text(path.read_text(encoding="utf-8").replace("days: 3\n", "days: 4\n", 1))
     assert await files.sync(campaigns, SEGMENTS) == ["new-member-welcome"]
-    assert await _versions("new-member-welcome") == [*before["new-member-welcome"],
-                                                     before["new-member-welcome"][-1] + 1]  # fmt: skip
+    numbers = before["new-member-welcome"]
+    assert await _versions("new-member-welcome") == [*numbers, numbers[-1] + 1]
     assert await _versions("new-donor-welcome") == before["new-donor-welcome"]
     # a file that is gone retires its journey (its versions stay); back, it is current again
     moved = path.read_text(encoding="utf-8")

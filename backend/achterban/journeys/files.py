@@ -135,7 +135,7 @@ def _split_trigger_leaves(
         items = tree[join]
         if not isinstance(items, list):
             return tree
-        out = []
+        out: list[Any] = []
         for i, item in enumerate(items):
             here = f"{path}.{join}[{i}]"
             field = item.get("field") if isinstance(item, dict) else None
@@ -230,9 +230,7 @@ def _check_trigger(journey: d.Journey, segment_keys: set[str] | None) -> list[tu
     return problems
 
 
-def _check_steps(
-    journey: d.Journey, steps: list[d.Step], content: Any
-) -> list[tuple[str, str]]:
+def _check_steps(journey: d.Journey, steps: list[d.Step], content: Any) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     index: dict[str, int] = {}
     for i, step in enumerate(steps):
@@ -259,9 +257,8 @@ def _check_steps(
                 problems.append((f"steps[{i}].{where}", "a step does not go to itself"))
             else:
                 edges[i].append(index[target])
-        if kind.falls_through and step.next is None:
-            if i + 1 < len(steps):
-                edges[i].append(i + 1)
+        if kind.falls_through and step.next is None and i + 1 < len(steps):
+            edges[i].append(i + 1)
     seen, todo = {0}, [0]
     while todo:
         for j in edges.get(todo.pop(), []):
@@ -319,9 +316,12 @@ def read(campaigns_dir: Path, segment_keys: set[str] | None = None) -> list[File
         for i, step in enumerate(item.steps):
             if isinstance(step, d.Enrol) and step.journey not in found:
                 root = yaml.compose(item.path.read_text(encoding="utf-8"))
+                assert root is not None  # it was read above
                 where = f"steps[{i}].journey"
-                raise JourneyFileError(f"{item.path}:{_line(root, where)}: {where}: "
-                                       f"no journey {step.journey} in campaigns/journeys")
+                raise JourneyFileError(
+                    f"{item.path}:{_line(root, where)}: {where}: "
+                    f"no journey {step.journey} in campaigns/journeys"
+                )
     return list(found.values())
 
 
@@ -346,11 +346,11 @@ async def sync(campaigns_dir: Path, segment_keys: set[str] | None = None) -> lis
     stamp = datetime.now(UTC)
     changed = []
     async with db.transaction():
-        have = {r["key"]: r for r in await Journey.select()}
-        for key, row in have.items():
-            if key not in wanted and row["retired_at"] is None:
+        have: dict[str, dict[str, Any]] = {r["key"]: r for r in await Journey.select()}
+        for key, gone in have.items():
+            if key not in wanted and gone["retired_at"] is None:
                 await Journey.update({Journey.retired_at: stamp, Journey.updated_at: stamp}
-                                     ).where(Journey.id == row["id"])  # fmt: skip
+                                     ).where(Journey.id == gone["id"])  # fmt: skip
                 changed.append(key)
         for key, item in wanted.items():
             row = have.get(key)

@@ -47,7 +47,8 @@ class JourneyController(Controller):
         return await service.set_paused(actor, journey_key, True, _language(request))
 
     @post("/{journey_key:str}/resume", operation_id="resumeJourney", status_code=200,
-          opt=no_personal_data(), guards=MANAGE, summary="Resume a paused journey (audited)")  # fmt: skip
+          opt=no_personal_data(), guards=MANAGE,
+          summary="Resume a paused journey (audited)")  # fmt: skip
     async def resume_journey(
         self, request: Request[Any, Any, Any], actor: NamedDependency[Actor],
         journey_key: FromPath[str],

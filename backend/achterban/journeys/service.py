@@ -22,8 +22,7 @@ EVENT_LABELS = {
     "mandate_created": _("when a direct-debit mandate is given"),
     "debit_collected": _("when a direct debit is collected"),
     "case_closed": _("when a case is closed"),
-    "entered_segment": _("when someone enters the segment {segment} (checked every {hours} "
-                         "hours)"),  # fmt: skip
+    "entered_segment": _("when someone enters the segment {segment} (checked every {hours} hours)"),
     "tag_added": _("when someone gets the tag {tag}"),
 }
 DATE_LABELS = {
@@ -62,10 +61,11 @@ def _reentry(value: Any) -> str:
 
 async def _current() -> dict[int, dict[str, Any]]:
     """The latest version of every journey, by journey id."""
-    rows = await JourneyVersion.select(
+    query = JourneyVersion.select(
         JourneyVersion.journey, JourneyVersion.number, JourneyVersion.definition,
         JourneyVersion.loaded_at,
-    ).order_by(JourneyVersion.journey).order_by(JourneyVersion.number).output(load_json=True)  # fmt: skip
+    ).order_by(JourneyVersion.journey).order_by(JourneyVersion.number)  # fmt: skip
+    rows = await query.output(load_json=True)
     return {r["journey"]: r for r in rows}
 
 
