@@ -205,3 +205,22 @@ async def test_a_changed_file_is_a_new_version_and_an_unchanged_one_is_not(app, 
     assert await files.sync(campaigns, SEGMENTS) == ["new-member-welcome"]
     assert len(await _versions("new-member-welcome")) == len(before["new-member-welcome"]) + 1
     await files.sync(CAMPAIGNS, SEGMENTS)  # as shipped again, for the tests after this one
+
+
+def test_serve_refuses_to_start_on_a_bad_journey_file(test_env, tmp_path: Path):
+    import subprocess
+    import sys
+
+    campaigns = tmp_path / "campaigns"
+    shutil.copytree(CAMPAIGNS, campaigns)
+    path = campaigns / "journeys" / "new-member-welcome.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("goto: check-phone", "goto: nowhere"))
+    env = {**test_env, "ACHTERBAN_CAMPAIGNS_DIR": str(campaigns)}
+    result = subprocess.run([sys.executable, "-m", "achterban.cli", "serve", "--port", "1"],
+                            env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode != 0
+    assert f"{path}:" in result.stderr and "no step with the id nowhere" in result.stderr
+    assert "Traceback" not in result.stderr
+    check = subprocess.run([sys.executable, "-m", "achterban.cli", "journey-schema", "--check"],
+                           env=test_env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert check.returncode == 0, check.stderr
