@@ -224,3 +224,15 @@ def test_serve_refuses_to_start_on_a_bad_journey_file(test_env, tmp_path: Path):
     check = subprocess.run([sys.executable, "-m", "achterban.cli", "journey-schema", "--check"],
                            env=test_env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert check.returncode == 0, check.stderr
+
+
+def test_an_editor_checking_against_the_schema_accepts_the_shipped_files():
+    import json
+
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")
+    schema = json.loads((CAMPAIGNS / files.SCHEMA_PATH).read_text(encoding="utf-8"))
+    validator = jsonschema_rs.validator_for(schema)
+    for path in sorted((CAMPAIGNS / "journeys").glob("*.yaml")):
+        assert validator.is_valid(yaml.safe_load(path.read_text(encoding="utf-8"))), path
+    bad = yaml.safe_load(GOOD.replace("kind: end", "kind: celebrate"))
+    assert not validator.is_valid(bad)
