@@ -9,7 +9,7 @@ SPA := frontend/dist/index.html
 SPA_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/public -type f 2>/dev/null)
 PYTEST_FAST := -m "not slow"
 
-.PHONY: run test test-slow test-frontend test-sqlite test-postgres check lint format typecheck install frontend \
+.PHONY: schemas run test test-slow test-frontend test-sqlite test-postgres check lint format typecheck install frontend \
         services chromium openapi messages clean
 
 run: install frontend ## install, migrate, seed the demo and serve on http://127.0.0.1:8000
@@ -79,6 +79,9 @@ chromium: ## Debian's Chromium for the browser tests (no browser downloads), pdf
 openapi: install ## regenerate the committed OpenAPI document and the SPA's types
 	$(BIN)/achterban openapi -o frontend/openapi.json
 	cd frontend && npm run gen:api
+
+schemas: install ## regenerate campaigns/schema/journey.schema.json from the journey Structs
+	$(BIN)/achterban journey-schema
 
 messages: install ## extract marked strings and update the nl and en catalogs
 	$(BIN)/pybabel extract -F babel.cfg -k _ --no-location --sort-output --omit-header \

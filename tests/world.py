@@ -8,6 +8,9 @@ import string
 from pathlib import Path
 from typing import Any
 
+from achterban.journeys import files as journey_files
+from achterban.segments import files as segment_files
+from achterban.settings import get_settings
 from tests.conftest import run_jobs
 
 
@@ -141,6 +144,12 @@ async def everything(client, tmp_dir: Path, v: dict[str, str]) -> dict[str, Any]
     snapshot = await client.post(f"/api/segments/{segment.json()['id']}/snapshot")
     assert snapshot.status_code == 201 and snapshot.json()["size"] == 1, snapshot.text
     assert (await client.get(f"/api/people/{pid}/subject-access")).status_code == 200
+    # the shipped journeys, loaded as at start-up (the donor welcome is paused and resumed)
+    campaigns = get_settings().campaigns_dir
+    await journey_files.sync(campaigns, {s.key for s in segment_files.read(campaigns / "segments")})
+    for action in ("pause", "resume"):
+        answer = await client.post(f"/api/journeys/new-donor-welcome/{action}")
+        assert answer.status_code == 200, answer.text
     return {
         "person": pid,
         "case": case_id,
@@ -148,4 +157,5 @@ async def everything(client, tmp_dir: Path, v: dict[str, str]) -> dict[str, Any]
         "task": int(task.json()["id"]),
         "imports": keys,
         "segment": int(snapshot.json()["id"]),
+        "journey": "new-donor-welcome",
     }

@@ -38,6 +38,8 @@ from achterban.donations.routes import DonationController
 from achterban.exports.routes import export_people
 from achterban.gdpr.routes import GdprController
 from achterban.imports.routes import ImportController
+from achterban.journeys import files as journey_files
+from achterban.journeys.routes import JourneyController
 from achterban.memberships.routes import BranchController, MembershipController
 from achterban.people.routes import PeopleController
 from achterban.platform import db, logs
@@ -78,6 +80,7 @@ ROUTERS: list[ControllerRouterHandler] = [
     CaseController,
     HandoverController,
     SegmentController,
+    JourneyController,
     submit_case,
     list_case_topics,
     # the SPA's catch-all stays last
@@ -116,6 +119,10 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     await db.start()
     # the shared segments of campaigns/segments: a bad file stops start-up, naming its line
     await segment_files.sync(settings.campaigns_dir / "segments")
+    # the journeys of campaigns/journeys: a bad file stops start-up; a changed one is a new
+    # version
+    segment_keys = {s.key for s in segment_files.read(settings.campaigns_dir / "segments")}
+    await journey_files.sync(settings.campaigns_dir, segment_keys)
     worker.configure_runner(settings)
     await runner.start(run_crons=not settings.redis_url)
     try:

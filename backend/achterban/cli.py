@@ -58,14 +58,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     """Serve the API and the web app."""
     import uvicorn
 
-    from achterban import wiring  # the condition fields the segment files use
-    from achterban.segments import files
-
-    wiring.connect()
-    try:  # a bad shared segment stops start-up with one readable line
-        files.read(get_settings().campaigns_dir / "segments")
-    except files.SegmentFileError as exc:
-        raise click.ClickException(str(exc)) from exc
+    _check_campaigns()
     trusted = list(get_settings().trusted_proxies)
     uvicorn.run(
         "achterban.app:create_app",
@@ -82,6 +75,38 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
         forwarded_allow_ips=trusted or [],
         server_header=False,
     )
+
+
+def _check_campaigns() -> None:
+    """A bad shared segment or journey stops start-up with one readable line."""
+    from achterban import wiring  # the condition fields the segment and journey files use
+    from achterban.journeys import files as journeys
+    from achterban.segments import files
+
+    wiring.connect()
+    campaigns = get_settings().campaigns_dir
+    try:
+        segments = files.read(campaigns / "segments")
+        journeys.read(campaigns, {s.key for s in segments})
+    except (files.SegmentFileError, journeys.JourneyFileError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command("journey-schema")
+@click.option("--check", is_flag=True, help="Fail when the committed schema is not current.")
+def journey_schema(check: bool) -> None:
+    """Write campaigns/schema/journey.schema.json from the journey Structs."""
+    from achterban.journeys import files as journeys
+
+    campaigns = get_settings().campaigns_dir
+    target = campaigns / journeys.SCHEMA_PATH
+    if check:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != journeys.schema_text():
+            raise click.ClickException(f"{target} is not current: run `make schemas`")
+        click.echo(f"{target} is current.")
+        return
+    click.echo(f"Wrote {journeys.write_schema(campaigns)}.")
 
 
 @main.command()

@@ -18,6 +18,7 @@ TABLE_MODULES = [
     "achterban.districts.tables",
     "achterban.casework.tables",
     "achterban.segments.tables",
+    "achterban.journeys.tables",
 ]
 
 APP_CONFIG = AppConfig(

@@ -138,6 +138,8 @@ export const AUDIT_ACTIONS = [
   "membership.cancel",
   "membership.create",
   "membership.renew",
+  "journey.pause",
+  "journey.resume",
   "office.create",
   "office.handover",
   "office.staff_review",

@@ -39,6 +39,7 @@ async def world(admin_client, tmp_dir):
         "person_id": made["person"], "case_id": made["case"], "job_key": made["imports"][0],
         "household_id": overview["person"]["household_id"], "office_id": 1, "user_id": 1,
         "branch_id": made["branch"], "segment_id": made["segment"], "token": "x",
+        "journey_key": made["journey"],
     }  # fmt: skip
     return {k: values[k] for k in CASE_VALUES}, ids
 

@@ -104,6 +104,7 @@ async def world(admin_client, admin, tmp_dir):
         "office_id": office.id,
         "branch_id": made["branch"],
         "segment_id": made["segment"],
+        "journey_key": made["journey"],
         "user_id": admin.id,
         "token": link["url"].rstrip("/").rsplit("/", 1)[-1],
     }
