@@ -15,7 +15,7 @@ from achterban.memberships import branches
 from achterban.memberships import service as memberships
 from achterban.memberships.schemas import BranchCreate, MembershipCreate, OfficerCreate
 from achterban.people import service as people
-from achterban.people.schemas import InteractionCreate, PersonCreate
+from achterban.people.schemas import InteractionCreate, PersonCreate, PersonPatch
 from achterban.people.tables import Person
 from achterban.platform import jobs
 from achterban.platform.auth import SYSTEM
@@ -52,6 +52,15 @@ async def seed_people() -> list[str]:
     await donations.do_add_gift(
         SYSTEM, ids["D-1012"], GiftCreate(amount_cents=10000, currency="USD")
     )
+    # gifts of earlier years: LYBUNT (last year, not this year) and SYBUNT (before that)
+    for ref, cents, years_ago in (("D-1002", 5000, 1), ("D-1005", 2500, 1), ("D-1007", 7500, 3)):
+        await donations.do_add_gift(SYSTEM, ids[ref], GiftCreate(
+            amount_cents=cents, campaign="jaaractie",
+            received_on=date(today.year - years_ago, 11, 15),
+        ))  # fmt: skip
+    # who voted for us at the last election (with their support level: the loyal voters)
+    for ref in ("D-1001", "D-1002", "D-1005", "D-1006", "D-1011"):
+        await people.do_update_person(SYSTEM, ids[ref], PersonPatch(voted_for_us=True))
     await donations.do_create_mandate(
         SYSTEM, ids["D-1008"],
         MandateCreate(iban="NL91ABNA0417164300", amount_cents=1000, frequency="monthly"),
