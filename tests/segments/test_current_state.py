@@ -303,3 +303,40 @@ async def test_the_people_list_s_filters_are_segment_conditions(app, admin_clien
     assert bad.json()["errors"] == [{
         "key": "postcode", "message": "deze voorwaarde vraagt een tekst van 1 tot 200 tekens",
     }]  # fmt: skip
+
+
+async def test_membership_status_as_a_condition_agrees_with_the_rules(app, admin_client):
+    """Every status the rules give a membership on a day, the condition finds its member by."""
+    from achterban.memberships import rules
+    from achterban.memberships.tables import Membership
+
+    tag = f"sts{uuid.uuid4().hex[:8]}"
+    day = TODAY
+    cases = [  # since, until, cancelled_on: one person each
+        (day - timedelta(days=5), None, None),  # new
+        (day - timedelta(days=400), None, None),  # current
+        (day - timedelta(days=400), day, None),  # current on its last paid day
+        (day - timedelta(days=400), day - timedelta(days=1), None),  # grace
+        (day - timedelta(days=400), day - rules.GRACE, None),  # grace, its last day
+        (day - timedelta(days=400), day - rules.GRACE - timedelta(days=1), None),  # expired
+        (day - timedelta(days=400), None, day),  # cancelled today
+        (day - timedelta(days=400), None, day + timedelta(days=3)),  # current, to be cancelled
+        (day + timedelta(days=3), None, None),  # future
+    ]
+    expected: dict[str, int] = {}
+    for i, (since, until, cancelled) in enumerate(cases):
+        person = await _person(admin_client, tag, f"Lid{i}")
+        await Membership(person=person, since=since, until=until, cancelled_on=cancelled,
+                         created_at=datetime.now(UTC)).save()  # fmt: skip
+        status = rules.status(since, until, cancelled, day)
+        expected[status] = expected.get(status, 0) + 1
+    assert set(expected) == {"new", "current", "grace", "expired", "cancelled", "future"}
+    for status in expected:
+        found = await _count(
+            admin_client, tag, {"field": "member_status", "op": "is", "value": status}
+        )
+        assert found == expected[status], status
+        others = await _count(
+            admin_client, tag, {"field": "member_status", "op": "is_not", "value": status}
+        )
+        assert others == len(cases) - expected[status], status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from achterban.memberships import rules
@@ -17,6 +17,7 @@ from achterban.platform.conditions import (
     Operator,
     Semi,
     negate,
+    one_of,
     register,
 )
 from achterban.platform.i18n import _
@@ -41,6 +42,41 @@ def _lapsed(op: str, value: Any, ctx: Context) -> Any:
            & (Row.cancelled_on <= ctx.today))
     )  # fmt: skip
     return Semi("membership", ended) & negate(Semi("membership", current_where(ctx.today)))
+
+
+STATUSES = ("new", "current", "grace", "expired", "cancelled", "future")
+
+
+def status_where(status: str, today: date) -> Any:
+    """Memberships whose status on ``today`` is ``status``, as rules.status gives it."""
+    cancelled = Row.cancelled_on.is_not_null() & (Row.cancelled_on <= today)
+    if status == "cancelled":
+        return cancelled
+    standing = Row.cancelled_on.is_null() | (Row.cancelled_on > today)
+    if status == "future":
+        return standing & (Row.since > today)
+    started = standing & (Row.since <= today)
+    if status == "grace":
+        return started & (Row.until < today) & (Row.until >= today - rules.GRACE)
+    if status == "expired":
+        return started & (Row.until < today - rules.GRACE)
+    running = started & (Row.until.is_null() | (Row.until >= today))
+    if status == "new":
+        return running & (Row.since > today - rules.NEW_FOR)
+    return running & (Row.since <= today - rules.NEW_FOR)
+
+
+def _status(op: str, value: Any, ctx: Context) -> Any:
+    """Has a membership with this status today (a person may hold more than one)."""
+    where = Semi("membership", status_where(value, ctx.today))
+    return where if op == "is" else negate(where)
+
+
+async def _statuses() -> list[Choice]:
+    labels = {"new": _("New"), "current": _("Current"), "grace": _("In grace"),
+              "expired": _("Expired"), "cancelled": _("Cancelled"),
+              "future": _("Not started")}  # fmt: skip
+    return [Choice(s, labels[s]) for s in STATUSES]
 
 
 def _since(op: str, value: Any, ctx: Context) -> Any:
@@ -81,6 +117,9 @@ register(
     Field("branch_name", _("Branch as written on the membership"), "membership",
           (Operator("is", _("is"), "text"),), _branch_name),
     Field("member_now", _("Member now"), "membership", (YES, NO), _current),
+    Field("member_status", _("Membership status"), "membership",
+          (Operator("is", _("is"), "choice"), Operator("is_not", _("is not"), "choice")),
+          _status, choices=_statuses, check=one_of(STATUSES)),
     Field("member_lapsed", _("Membership lapsed"), "membership",
           (Operator("within_days", _("in the last … days"), "days"),), _lapsed),
     Field("member_since", _("Member since"), "membership",
