@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import io
 import uuid
 
@@ -51,6 +52,14 @@ async def test_csv_export_of_a_filter_is_safe_and_audited(app, admin_client, adm
     )
     assert entry is not None and tag not in entry["detail"]  # kept as a keyed hash
     assert hash_term(tag) in entry["detail"]
+    newest = (
+        await AuditEvent.select()
+        .where((AuditEvent.action == "person.export") & (AuditEvent.actor_id == admin.id))
+        .order_by(AuditEvent.id, ascending=False)
+        .first()
+    )
+    detail = json.loads(newest["detail"]) if isinstance(newest["detail"], str) else newest["detail"]
+    assert detail["people"] == 2 and detail["format"] == "csv"  # how many it held
 
 
 async def test_xlsx_export_reads_back(app, admin_client, tmp_dir):

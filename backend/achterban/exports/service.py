@@ -76,12 +76,17 @@ _system_temporary_file = openpyxl_writer.create_temporary_file
 openpyxl_writer.create_temporary_file = _temporary_file
 
 
-async def _batches(actor: Actor, f: PersonFilter) -> AsyncIterator[list[list[Any]]]:
-    """Rows in id order, fetched in keyset batches within the actor's scope."""
-    where = search.conditions(
+async def _where(actor: Actor, f: PersonFilter) -> list[Any]:
+    """Who an export holds: the filters (a segment among them) within the actor's scope."""
+    return search.conditions(
         actor, f, cases=await search.reference_people(actor, f.q),
         extra=await search.segment_clauses(actor, f),
     )  # fmt: skip
+
+
+async def _batches(actor: Actor, f: PersonFilter) -> AsyncIterator[list[list[Any]]]:
+    """Rows in id order, fetched in keyset batches within the actor's scope."""
+    where = await _where(actor, f)
     last_id = 0
     person_columns = [getattr(Person, c) for c in COLUMNS if c not in ("tags", "roles")]
     extra = [Person.support_level, Person.voted_for_us, Person.is_volunteer, Person.is_ambassador]
@@ -127,8 +132,12 @@ async def start_csv(actor: Actor, f: PersonFilter) -> AsyncIterator[bytes]:
 
 
 async def _audit(actor: Actor, f: PersonFilter, fmt: str) -> None:
+    """Who exported, in which format, by which filters (a segment among them), and how many
+    people the export holds (counted as it starts)."""
     filters = {k: str(v) for k, v in msgspec.structs.asdict(f).items() if v is not None}
-    await audit.record(actor, "person.export", "person", "", {"format": fmt, "filter": filters})
+    people = await Person.count().where(search.combine(await _where(actor, f)))
+    await audit.record(actor, "person.export", "person", "",
+                       {"format": fmt, "filter": filters, "people": int(people)})  # fmt: skip
 
 
 async def csv_stream(actor: Actor, f: PersonFilter) -> AsyncIterator[bytes]:
